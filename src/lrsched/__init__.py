@@ -1,0 +1,101 @@
+"""Learning-rate schedules as immutable values: build them with operators, evaluate
+them anywhere, print, compare and pickle them.
+
+>>> from lrsched import Cosine, Constant, Warmup
+>>> s = Warmup(steps=100, start_lr=0.0) >> Cosine(base_lr=1e-3, min_lr=1e-5, total_steps=900)
+>>> s = s | Constant(lr=1e-5)
+>>> round(s(50), 9), s(100), s.duration
+(0.0005, 0.001, None)
+"""
+
+from ._base import Schedule
+from ._base import restore as _restore
+from ._composites import Bounded, Phases, Scaled, Warmup, WithWarmup
+from ._errors import (
+    CompositionError,
+    ParameterTypeError,
+    ParameterValueError,
+    ScheduleError,
+    StepError,
+    StepTypeError,
+    UnsupportedNodeError,
+)
+from ._leaves import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Exponential,
+    InverseSqrt,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Polynomial,
+    StepDecay,
+)
+from ._legacy import (
+    constant,
+    cosine,
+    cosine_restarts,
+    exponential,
+    inverse_sqrt,
+    linear,
+    multi_step,
+    one_cycle,
+    polynomial,
+    sample,
+    sequential,
+    step_decay,
+    with_warmup,
+)
+from ._range import value_range
+
+__version__ = "0.2.0"
+
+__all__ = [
+    "Bounded",
+    "CompositionError",
+    "Constant",
+    "Cosine",
+    "CosineRestarts",
+    "Exponential",
+    "InverseSqrt",
+    "Linear",
+    "MultiStep",
+    "OneCycle",
+    "ParameterTypeError",
+    "ParameterValueError",
+    "Phases",
+    "Polynomial",
+    "Scaled",
+    "Schedule",
+    "ScheduleError",
+    "StepDecay",
+    "StepError",
+    "StepTypeError",
+    "UnsupportedNodeError",
+    "Warmup",
+    "WithWarmup",
+    "constant",
+    "cosine",
+    "cosine_restarts",
+    "exponential",
+    "inverse_sqrt",
+    "linear",
+    "multi_step",
+    "one_cycle",
+    "polynomial",
+    "sample",
+    "sequential",
+    "step_decay",
+    "value_range",
+    "with_warmup",
+]
+
+# Pickles name a class by module and qualified name. Naming the package rather than the
+# private module that defines each class keeps checkpoints loadable across refactors.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type):
+        _obj.__module__ = __name__
+_restore.__module__, _restore.__qualname__ = __name__, "_restore"
+del _name, _obj

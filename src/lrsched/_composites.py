@@ -1,0 +1,187 @@
+"""Composite nodes built by the operators. Like the leaves, they hold data only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import accumulate
+
+from . import _validate as validate
+from ._base import (
+    ATOM,
+    HANDOFF,
+    PHASES,
+    PRODUCT,
+    Node,
+    Schedule,
+    as_schedule,
+    operand_repr,
+    store,
+)
+from ._errors import CompositionError, ParameterTypeError, ParameterValueError
+
+
+def _schedule(name: str, value: object) -> Schedule:
+    if not isinstance(value, Schedule):
+        raise ParameterTypeError(
+            f"{name} must be a Schedule, got {value!r} ({type(value).__name__})"
+        )
+    return value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Warmup(Node):
+    """A ramp from ``start_lr`` into the schedule that follows it: ``Warmup(...) >> s``.
+
+    A warmup has no rate of its own until it is joined to ``s``. With ``W = steps``:
+    ``lr(k) = start_lr + (s(0) - start_lr) * k / W`` for ``k < W``, then ``s(k - W)``.
+    So ``lr(0) = start_lr`` and ``lr(W) = s(0)``; the ramp never overshoots its target.
+    """
+
+    steps: int
+    start_lr: float
+
+    def __post_init__(self) -> None:
+        store(
+            self,
+            steps=validate.count("steps", self.steps),
+            start_lr=validate.rate("start_lr", self.start_lr),
+        )
+
+    def __rshift__(self, other: object) -> WithWarmup:
+        return WithWarmup(warmup=self, schedule=as_schedule(other, "right side of Warmup >>"))
+
+    def __or__(self, other: object) -> Schedule:
+        raise CompositionError(
+            "a Warmup has no learning rate of its own; ramp into a schedule with "
+            "Warmup(...) >> s, then chain that with |"
+        )
+
+    __ror__ = __or__
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WithWarmup(Schedule):
+    """``warmup >> schedule``: the warmup's ramp ends at ``schedule(0)``, then ``schedule``
+    runs from its own step 0. Duration: ``warmup.steps + schedule.duration``."""
+
+    warmup: Warmup
+    schedule: Schedule
+    precedence = HANDOFF
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.warmup, Warmup):
+            raise ParameterTypeError(
+                f"warmup must be a Warmup, got {self.warmup!r} ({type(self.warmup).__name__})"
+            )
+        _schedule("schedule", self.schedule)
+
+    @property
+    def duration(self) -> int | None:
+        inner = self.schedule.duration
+        return None if inner is None else self.warmup.steps + inner
+
+    def __repr__(self) -> str:
+        return f"{self.warmup!r} >> {operand_repr(self.schedule, PRODUCT)}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Phases(Schedule):
+    """``a | b | ...``: each phase runs for its duration on steps counted from its own start.
+
+    With phase ``i`` starting at ``S_i`` (the sum of the durations before it), a step
+    ``k`` in ``[S_i, S_(i+1))`` gives ``phase_i(k - S_i)``; past the last start, the last
+    phase keeps running on its own steps (so a finite one holds its final value).
+    Nested chains are flattened, so ``(a | b) | c == a | (b | c)``. Every phase but the
+    last must have a duration.
+    """
+
+    phases: tuple[Schedule, ...]
+    precedence = PHASES
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.phases, (tuple, list)):
+            raise ParameterTypeError(
+                f"phases must be a tuple of schedules, got {self.phases!r} "
+                f"({type(self.phases).__name__})"
+            )
+        flat: list[Schedule] = []
+        for phase in self.phases:
+            if isinstance(phase, Phases):
+                flat.extend(phase.phases)
+            else:
+                flat.append(_schedule("each of phases", phase))
+        if len(flat) < 2:
+            raise ParameterValueError(f"phases needs at least two schedules, got {len(flat)}")
+        for phase in flat[:-1]:
+            if phase.duration is None:
+                raise CompositionError(
+                    f"{phase!r} never ends, so the phases after it would never run; "
+                    f"bound it to n steps first: ({phase!r})[:n] | ..."
+                )
+        store(self, phases=tuple(flat))
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        """The global step at which each phase begins (the first is 0)."""
+        durations = [phase.duration or 0 for phase in self.phases[:-1]]
+        return (0, *accumulate(durations))
+
+    @property
+    def duration(self) -> int | None:
+        last = self.phases[-1].duration
+        return None if last is None else self.starts[-1] + last
+
+    def __repr__(self) -> str:
+        return " | ".join(operand_repr(phase, HANDOFF) for phase in self.phases)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bounded(Schedule):
+    """``schedule[:steps]``: ``schedule`` for steps ``0..steps-1``, then ``schedule(steps - 1)``.
+
+    ``s[:a][:b]`` with ``b <= a`` is stored as ``s[:b]``, its equal.
+    """
+
+    schedule: Schedule
+    steps: int
+
+    def __post_init__(self) -> None:
+        _schedule("schedule", self.schedule)
+        store(self, steps=validate.count("steps", self.steps))
+        inner = self.schedule
+        if isinstance(inner, Bounded) and self.steps <= inner.steps:
+            store(self, schedule=inner.schedule)
+
+    @property
+    def duration(self) -> int | None:
+        return self.steps
+
+    def __repr__(self) -> str:
+        return f"{operand_repr(self.schedule, ATOM)}[:{self.steps}]"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scaled(Schedule):
+    """``schedule * factor``: every rate multiplied by ``factor`` (finite, >= 0).
+
+    ``k * s`` builds the same node, and ``s / d`` is ``s * (1 / d)``.
+    """
+
+    schedule: Schedule
+    factor: float
+    precedence = PRODUCT
+
+    def __post_init__(self) -> None:
+        from ._range import value_range
+
+        _schedule("schedule", self.schedule)
+        store(self, factor=validate.rate("factor", self.factor))
+        peak = value_range(self.schedule)[1]
+        validate.rate(f"factor {self.factor!r} times the peak {peak!r}", peak * self.factor)
+
+    @property
+    def duration(self) -> int | None:
+        return self.schedule.duration
+
+    def __repr__(self) -> str:
+        return f"{operand_repr(self.schedule, PRODUCT)} * {self.factor!r}"

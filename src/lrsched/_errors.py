@@ -1,0 +1,32 @@
+"""The exceptions lrsched raises. Each one names the parameter (or step) and the value."""
+
+
+class ScheduleError(Exception):
+    """Base class of every error lrsched raises on purpose."""
+
+
+class ParameterValueError(ScheduleError, ValueError):
+    """A parameter has the right type but a value outside its domain."""
+
+
+class ParameterTypeError(ScheduleError, TypeError):
+    """A parameter has the wrong type, such as a ``bool`` or ``float`` where an int is meant."""
+
+
+class CompositionError(ScheduleError, TypeError):
+    """An operator (``>>``, ``|``, ``*``, ``/``, ``[:n]``) got operands it cannot combine."""
+
+
+class StepError(ScheduleError, ValueError):
+    """A schedule was evaluated at a negative step."""
+
+
+class StepTypeError(StepError, TypeError):
+    """A schedule was evaluated at a step that is not an integer.
+
+    It is a ``StepError`` (so a ``ValueError``, as in 0.1.0) and also a ``TypeError``.
+    """
+
+
+class UnsupportedNodeError(ScheduleError, TypeError):
+    """An evaluator met a node type it has no rule for (a backend lacking a node)."""

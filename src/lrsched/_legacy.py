@@ -1,0 +1,110 @@
+"""The lrsched 0.1.0 functions, kept as thin constructors over the 0.2.0 classes.
+
+Code written for 0.1.0 keeps running: each function returns a schedule object, which is
+still a callable from step to learning rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import reduce
+from operator import or_
+
+from . import _validate as validate
+from ._base import Schedule
+from ._composites import Warmup
+from ._errors import ParameterTypeError, ParameterValueError
+from ._leaves import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Exponential,
+    InverseSqrt,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Polynomial,
+    StepDecay,
+)
+
+
+def constant(*, lr: float) -> Constant:
+    """``Constant(lr=lr)``."""
+    return Constant(lr=lr)
+
+
+def step_decay(*, base_lr: float, gamma: float, step_size: int) -> StepDecay:
+    """``StepDecay(...)``: multiply by ``gamma`` every ``step_size`` steps."""
+    return StepDecay(base_lr=base_lr, gamma=gamma, step_size=step_size)
+
+
+def multi_step(*, base_lr: float, milestones: Iterable[int], gamma: float) -> MultiStep:
+    """``MultiStep(...)``: multiply by ``gamma`` at each milestone."""
+    return MultiStep(base_lr=base_lr, milestones=tuple(milestones), gamma=gamma)
+
+
+def exponential(*, base_lr: float, gamma: float) -> Exponential:
+    """``Exponential(...)``: ``base_lr * gamma ** step``."""
+    return Exponential(base_lr=base_lr, gamma=gamma)
+
+
+def linear(*, base_lr: float, end_lr: float, total_steps: int) -> Linear:
+    """``Linear(...)``: straight line to ``end_lr``, then hold."""
+    return Linear(base_lr=base_lr, end_lr=end_lr, total_steps=total_steps)
+
+
+def polynomial(*, base_lr: float, end_lr: float, total_steps: int, power: float) -> Polynomial:
+    """``Polynomial(...)``: polynomial decay to ``end_lr``, then hold."""
+    return Polynomial(base_lr=base_lr, end_lr=end_lr, total_steps=total_steps, power=power)
+
+
+def cosine(*, base_lr: float, min_lr: float, total_steps: int) -> Cosine:
+    """``Cosine(...)``: cosine annealing to ``min_lr``, then hold."""
+    return Cosine(base_lr=base_lr, min_lr=min_lr, total_steps=total_steps)
+
+
+def cosine_restarts(*, base_lr: float, min_lr: float, period: int, t_mult: int) -> CosineRestarts:
+    """``CosineRestarts(...)``: SGDR."""
+    return CosineRestarts(base_lr=base_lr, min_lr=min_lr, period=period, t_mult=t_mult)
+
+
+def inverse_sqrt(*, base_lr: float, warmup_steps: int) -> InverseSqrt:
+    """``InverseSqrt(...)``: the Transformer schedule."""
+    return InverseSqrt(base_lr=base_lr, warmup_steps=warmup_steps)
+
+
+def one_cycle(
+    *, max_lr: float, total_steps: int, pct_start: float, initial_div: float, final_div: float
+) -> OneCycle:
+    """``OneCycle(...)``: the one-cycle policy."""
+    return OneCycle(
+        max_lr=max_lr,
+        total_steps=total_steps,
+        pct_start=pct_start,
+        initial_div=initial_div,
+        final_div=final_div,
+    )
+
+
+def with_warmup(schedule: Schedule, *, warmup_steps: int, start_lr: float) -> Schedule:
+    """``Warmup(steps=warmup_steps, start_lr=start_lr) >> schedule``."""
+    return Warmup(steps=warmup_steps, start_lr=start_lr) >> schedule
+
+
+def sequential(phases: Sequence[tuple[int, Schedule]]) -> Schedule:
+    """``s1[:d1] | s2[:d2] | ...`` for ``phases = [(d1, s1), (d2, s2), ...]``."""
+    given: object = phases
+    if not isinstance(given, Sequence) or isinstance(given, (str, bytes)):
+        raise ParameterTypeError(
+            f"phases must be a sequence of (duration, schedule) pairs, got {phases!r}"
+        )
+    if len(phases) == 0:
+        raise ParameterValueError("sequential needs at least one (duration, schedule) phase")
+    bounded = [schedule[: validate.count("phase duration", d)] for d, schedule in phases]
+    return reduce(or_, bounded)
+
+
+def sample(schedule: Schedule, *, num_steps: int) -> list[float]:
+    """The rates at steps ``0..num_steps-1`` as a list of floats."""
+    count = validate.count("num_steps", num_steps)
+    return [schedule(k) for k in range(count)]

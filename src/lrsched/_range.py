@@ -1,0 +1,97 @@
+"""The range evaluator: bounds ``(low, high)`` that contain every value a schedule takes.
+
+The bounds are exact for the leaves that reach their extremes (``Cosine``, ``Linear``,
+``OneCycle``...) and the infimum 0 for the decays that only approach it. Composites
+combine their children's bounds, so a composite's bounds may be wider than its curve
+(``s[:n]`` keeps the bounds of ``s``). ``Scaled`` uses them to refuse factors that would
+overflow to infinity.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from ._base import Schedule
+from ._composites import Bounded, Phases, Scaled, WithWarmup
+from ._errors import UnsupportedNodeError
+from ._leaves import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Exponential,
+    InverseSqrt,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Polynomial,
+    StepDecay,
+)
+
+Range = tuple[float, float]
+
+
+def _between(*values: float) -> Range:
+    return min(values), max(values)
+
+
+@singledispatch
+def value_range(node: Schedule) -> Range:
+    """Bounds ``(low, high)`` with ``low <= s(k) <= high`` for every step ``k``."""
+    raise UnsupportedNodeError(f"the range evaluator has no rule for {type(node).__name__}")
+
+
+@value_range.register
+def _constant(node: Constant) -> Range:
+    return node.lr, node.lr
+
+
+@value_range.register(StepDecay)
+@value_range.register(Exponential)
+@value_range.register(InverseSqrt)
+def _decay_to_zero(node: StepDecay | Exponential | InverseSqrt) -> Range:
+    return 0.0, node.base_lr
+
+
+@value_range.register
+def _multi_step(node: MultiStep) -> Range:
+    return node.base_lr * node.gamma ** len(node.milestones), node.base_lr
+
+
+@value_range.register(Linear)
+@value_range.register(Polynomial)
+def _to_end(node: Linear | Polynomial) -> Range:
+    return _between(node.base_lr, node.end_lr)
+
+
+@value_range.register(Cosine)
+@value_range.register(CosineRestarts)
+def _to_min(node: Cosine | CosineRestarts) -> Range:
+    return _between(node.base_lr, node.min_lr)
+
+
+@value_range.register
+def _one_cycle(node: OneCycle) -> Range:
+    return _between(node.max_lr, node.max_lr / node.initial_div, node.max_lr / node.final_div)
+
+
+@value_range.register
+def _with_warmup(node: WithWarmup) -> Range:
+    low, high = value_range(node.schedule)
+    return _between(low, high, node.warmup.start_lr)
+
+
+@value_range.register
+def _phases(node: Phases) -> Range:
+    lows, highs = zip(*(value_range(phase) for phase in node.phases), strict=True)
+    return min(lows), max(highs)
+
+
+@value_range.register
+def _bounded(node: Bounded) -> Range:
+    return value_range(node.schedule)
+
+
+@value_range.register
+def _scaled(node: Scaled) -> Range:
+    low, high = value_range(node.schedule)
+    return low * node.factor, high * node.factor

@@ -1,0 +1,209 @@
+"""The scalar evaluator: compiles a schedule tree into a plain ``int -> float`` function.
+
+One ``functools.singledispatch`` rule per node type, all in this module. Compiling walks
+the tree once and precomputes what each node needs (a warmup's target, the phase
+boundaries for a binary search), so a call costs one closure per node on the path taken.
+``Schedule.__call__`` validates the step, compiles on first use and caches the result in
+a hidden slot. Every rule computes with the same formula, in the same order, as 0.1.0.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from functools import singledispatch
+from math import cos, floor, log, pi
+
+from ._base import Schedule
+from ._composites import Bounded, Phases, Scaled, WithWarmup
+from ._errors import UnsupportedNodeError
+from ._leaves import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Exponential,
+    InverseSqrt,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Polynomial,
+    StepDecay,
+)
+
+ScalarFn = Callable[[int], float]
+
+
+@singledispatch
+def compile_scalar(node: Schedule) -> ScalarFn:
+    """Compile ``node`` into a function of a validated (non-negative int) step."""
+    raise UnsupportedNodeError(f"the scalar evaluator has no rule for {type(node).__name__}")
+
+
+@compile_scalar.register
+def _constant(node: Constant) -> ScalarFn:
+    lr = node.lr
+
+    def constant(k: int) -> float:
+        return lr
+
+    return constant
+
+
+@compile_scalar.register
+def _step_decay(node: StepDecay) -> ScalarFn:
+    base, gamma, size = node.base_lr, node.gamma, node.step_size
+
+    def step_decay(k: int) -> float:
+        return base * gamma ** (k // size)
+
+    return step_decay
+
+
+@compile_scalar.register
+def _multi_step(node: MultiStep) -> ScalarFn:
+    base, gamma, milestones = node.base_lr, node.gamma, node.milestones
+
+    def multi_step(k: int) -> float:
+        return base * gamma ** bisect_right(milestones, k)
+
+    return multi_step
+
+
+@compile_scalar.register
+def _exponential(node: Exponential) -> ScalarFn:
+    base, gamma = node.base_lr, node.gamma
+
+    def exponential(k: int) -> float:
+        return base * gamma**k
+
+    return exponential
+
+
+@compile_scalar.register
+def _linear(node: Linear) -> ScalarFn:
+    base, end, total = node.base_lr, node.end_lr, node.total_steps
+
+    def linear(k: int) -> float:
+        return base + (end - base) * ((k if k < total else total) / total)
+
+    return linear
+
+
+@compile_scalar.register
+def _polynomial(node: Polynomial) -> ScalarFn:
+    base, end, total, power = node.base_lr, node.end_lr, node.total_steps, node.power
+
+    def polynomial(k: int) -> float:
+        rate: float = end + (base - end) * (1.0 - (k if k < total else total) / total) ** power
+        return rate
+
+    return polynomial
+
+
+@compile_scalar.register
+def _cosine(node: Cosine) -> ScalarFn:
+    base, low, total = node.base_lr, node.min_lr, node.total_steps
+
+    def cosine(k: int) -> float:
+        return low + 0.5 * (base - low) * (1.0 + cos(pi * (k if k < total else total) / total))
+
+    return cosine
+
+
+def restart_cycle(k: int, period: int, t_mult: int) -> tuple[int, int]:
+    """``(t, T_i)``: the offset of step ``k`` in its SGDR cycle and that cycle's length."""
+    if t_mult == 1:
+        return k % period, period
+    # Cycle i starts at period * (t_mult**i - 1) / (t_mult - 1); guess i with a log, then
+    # correct it with exact integer arithmetic, since the float log can be off by one.
+    i = floor(log(1 + k * (t_mult - 1) / period, t_mult))
+    while i > 0 and period * (t_mult**i - 1) // (t_mult - 1) > k:
+        i -= 1
+    while period * (t_mult ** (i + 1) - 1) // (t_mult - 1) <= k:
+        i += 1
+    start = period * (t_mult**i - 1) // (t_mult - 1)
+    return k - start, period * t_mult**i
+
+
+@compile_scalar.register
+def _cosine_restarts(node: CosineRestarts) -> ScalarFn:
+    base, low, period, t_mult = node.base_lr, node.min_lr, node.period, node.t_mult
+
+    def cosine_restarts(k: int) -> float:
+        t, length = restart_cycle(k, period, t_mult)
+        return low + 0.5 * (base - low) * (1.0 + cos(pi * t / length))
+
+    return cosine_restarts
+
+
+@compile_scalar.register
+def _inverse_sqrt(node: InverseSqrt) -> ScalarFn:
+    base, warmup = node.base_lr, node.warmup_steps
+
+    def inverse_sqrt(k: int) -> float:
+        if k < warmup:
+            return base * k / warmup
+        rate: float = base * (warmup / k) ** 0.5
+        return rate
+
+    return inverse_sqrt
+
+
+@compile_scalar.register
+def _one_cycle(node: OneCycle) -> ScalarFn:
+    top, total, peak = node.max_lr, node.total_steps, node.peak_step
+    start, end = top / node.initial_div, top / node.final_div
+
+    def one_cycle(k: int) -> float:
+        if k <= peak:
+            return start + 0.5 * (top - start) * (1.0 - cos(pi * (k / peak)))
+        frac = ((k if k < total else total) - peak) / (total - peak)
+        return end + 0.5 * (top - end) * (1.0 + cos(pi * frac))
+
+    return one_cycle
+
+
+@compile_scalar.register
+def _with_warmup(node: WithWarmup) -> ScalarFn:
+    inner = compile_scalar(node.schedule)
+    steps, start = node.warmup.steps, node.warmup.start_lr
+    target = inner(0)
+
+    def with_warmup(k: int) -> float:
+        if k < steps:
+            return start + (target - start) * (k / steps)
+        return inner(k - steps)
+
+    return with_warmup
+
+
+@compile_scalar.register
+def _phases(node: Phases) -> ScalarFn:
+    fns = [compile_scalar(phase) for phase in node.phases]
+    starts = node.starts
+
+    def phases(k: int) -> float:
+        i = bisect_right(starts, k) - 1
+        return fns[i](k - starts[i])
+
+    return phases
+
+
+@compile_scalar.register
+def _bounded(node: Bounded) -> ScalarFn:
+    inner, last = compile_scalar(node.schedule), node.steps - 1
+
+    def bounded(k: int) -> float:
+        return inner(k if k < last else last)
+
+    return bounded
+
+
+@compile_scalar.register
+def _scaled(node: Scaled) -> ScalarFn:
+    inner, factor = compile_scalar(node.schedule), node.factor
+
+    def scaled(k: int) -> float:
+        return inner(k) * factor
+
+    return scaled

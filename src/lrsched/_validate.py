@@ -1,0 +1,85 @@
+"""Checks shared by every node: each returns the normalised value or raises naming it."""
+
+import math
+import numbers
+import operator
+from typing import Any
+
+from ._errors import ParameterTypeError, ParameterValueError, StepError, StepTypeError
+
+
+def _describe(value: Any) -> str:
+    return f"{value!r} ({type(value).__name__})"
+
+
+def real(name: str, value: Any) -> float:
+    """A finite real number, returned as a Python float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterTypeError(f"{name} must be a real number, got {_describe(value)}")
+    result = float(value)
+    if not math.isfinite(result):
+        raise ParameterValueError(f"{name} must be a finite number, got {value!r}")
+    return result
+
+
+def rate(name: str, value: Any) -> float:
+    """A learning rate: finite and not negative."""
+    result = real(name, value)
+    if result < 0.0:
+        raise ParameterValueError(f"{name} must be >= 0 (a learning rate), got {value!r}")
+    return result
+
+
+def positive(name: str, value: Any) -> float:
+    """A finite real number above zero."""
+    result = real(name, value)
+    if result <= 0.0:
+        raise ParameterValueError(f"{name} must be > 0, got {value!r}")
+    return result
+
+
+def decay_factor(name: str, value: Any) -> float:
+    """A multiplicative decay in (0, 1]; larger factors would overflow on unbounded schedules."""
+    result = real(name, value)
+    if not 0.0 < result <= 1.0:
+        raise ParameterValueError(f"{name} must be in (0, 1], got {value!r}")
+    return result
+
+
+def open_fraction(name: str, value: Any) -> float:
+    """A fraction strictly between 0 and 1."""
+    result = real(name, value)
+    if not 0.0 < result < 1.0:
+        raise ParameterValueError(f"{name} must be strictly between 0 and 1, got {value!r}")
+    return result
+
+
+def integer(name: str, value: Any) -> int:
+    """An int (NumPy integer scalars included), never a bool or a float."""
+    if isinstance(value, bool):
+        raise ParameterTypeError(f"{name} must be an int, got {_describe(value)}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise ParameterTypeError(f"{name} must be an int, got {_describe(value)}") from None
+
+
+def count(name: str, value: Any, minimum: int = 1) -> int:
+    """An int no smaller than ``minimum`` (a step count, a period)."""
+    result = integer(name, value)
+    if result < minimum:
+        raise ParameterValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return result
+
+
+def step(value: Any) -> int:
+    """A step to evaluate at: a non-negative int (NumPy integer scalars included)."""
+    if isinstance(value, bool):
+        raise StepTypeError(f"step must be a non-negative int, got {_describe(value)}")
+    try:
+        result = operator.index(value)
+    except TypeError:
+        raise StepTypeError(f"step must be a non-negative int, got {_describe(value)}") from None
+    if result < 0:
+        raise StepError(f"step must be a non-negative int, got {value!r}")
+    return result

@@ -1,0 +1,109 @@
+"""Hypothesis strategies: valid parameters for every node, and random schedule trees.
+
+Every node type must appear here, so the tree properties (round trips, bounds,
+evaluator agreement) cover it. Rates are kept in a realistic range so that properties
+check formulas, not float overflow.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from lrsched import (
+    Bounded,
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Exponential,
+    InverseSqrt,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Phases,
+    Polynomial,
+    Scaled,
+    Schedule,
+    StepDecay,
+    Warmup,
+    WithWarmup,
+)
+
+rates = st.floats(min_value=0.0, max_value=10.0, allow_nan=False, allow_infinity=False)
+positive_rates = st.floats(min_value=1e-6, max_value=10.0)
+counts = st.integers(min_value=1, max_value=500)
+gammas = st.floats(min_value=0.01, max_value=1.0)
+steps = st.integers(min_value=0, max_value=5_000)
+
+constants = st.builds(Constant, lr=rates)
+step_decays = st.builds(StepDecay, base_lr=rates, gamma=gammas, step_size=counts)
+multi_steps = st.builds(
+    MultiStep, base_lr=rates, milestones=st.lists(counts, max_size=5), gamma=gammas
+)
+exponentials = st.builds(Exponential, base_lr=rates, gamma=gammas)
+linears = st.builds(Linear, base_lr=rates, end_lr=rates, total_steps=counts)
+polynomials = st.builds(
+    Polynomial,
+    base_lr=rates,
+    end_lr=rates,
+    total_steps=counts,
+    power=st.floats(min_value=0.1, max_value=5.0),
+)
+cosines = st.builds(Cosine, base_lr=rates, min_lr=rates, total_steps=counts)
+cosine_restarts = st.builds(
+    CosineRestarts,
+    base_lr=rates,
+    min_lr=rates,
+    period=counts,
+    t_mult=st.integers(min_value=1, max_value=4),
+)
+inverse_sqrts = st.builds(InverseSqrt, base_lr=rates, warmup_steps=counts)
+one_cycles = st.builds(
+    OneCycle,
+    max_lr=rates,
+    total_steps=st.integers(min_value=2, max_value=500),
+    pct_start=st.floats(min_value=0.01, max_value=0.99),
+    initial_div=st.floats(min_value=1.0, max_value=1e4),
+    final_div=st.floats(min_value=1.0, max_value=1e5),
+)
+warmups = st.builds(Warmup, steps=counts, start_lr=rates)
+
+leaves: st.SearchStrategy[Schedule] = st.one_of(
+    constants,
+    step_decays,
+    multi_steps,
+    exponentials,
+    linears,
+    polynomials,
+    cosines,
+    cosine_restarts,
+    inverse_sqrts,
+    one_cycles,
+)
+
+
+def _bounded(schedule: Schedule) -> st.SearchStrategy[Schedule]:
+    """``schedule`` itself if it ends, else ``schedule[:n]`` for a random ``n``."""
+    if schedule.duration is not None:
+        return st.just(schedule)
+    return counts.map(lambda n: Bounded(schedule=schedule, steps=n))
+
+
+def _phases(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule]:
+    heads = st.lists(children.flatmap(_bounded), min_size=1, max_size=3)
+    return st.builds(lambda head, last: Phases(phases=(*head, last)), heads, children)
+
+
+def _extend(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule]:
+    return st.one_of(
+        st.builds(lambda w, s: WithWarmup(warmup=w, schedule=s), warmups, children),
+        _phases(children),
+        st.builds(lambda s, n: Bounded(schedule=s, steps=n), children, counts),
+        st.builds(
+            lambda s, k: Scaled(schedule=s, factor=k),
+            children,
+            st.floats(min_value=0.0, max_value=4.0),
+        ),
+    )
+
+
+trees: st.SearchStrategy[Schedule] = st.recursive(leaves, _extend, max_leaves=8)
