@@ -86,7 +86,7 @@ def cases() -> dict[str, tuple[Schedule, Closure, int]]:
     )
     # 100 phases of 10 steps each, alternating cosine decays with different rates.
     pieces = [Cosine(base_lr=lr / (i + 1), min_lr=low, total_steps=10) for i in range(100)]
-    chain100 = pieces[0]
+    chain100: Schedule = pieces[0]
     for piece in pieces[1:]:
         chain100 = chain100 | piece
     closure100 = closure_sequential(

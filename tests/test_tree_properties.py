@@ -1,0 +1,106 @@
+"""Properties of random schedule trees: bounds, finiteness, composition laws."""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from lrsched import Bounded, Phases, Schedule, Warmup, value_range
+from strategies import counts, leaves, rates, steps, trees, warmups
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+
+
+@given(trees, st.lists(steps, min_size=1, max_size=20))
+def test_values_are_finite_and_inside_the_range(s: Schedule, ks: list[int]) -> None:
+    low, high = value_range(s)
+    assert 0.0 <= low <= high
+    for k in ks:
+        value = s(k)
+        assert math.isfinite(value)
+        # Formulas like min + (base - min) * c lose up to a few ulps of the larger rate.
+        slack = 1e-12 * high
+        assert low - slack <= value <= high + slack
+
+
+@given(trees, steps)
+def test_finite_schedules_hold_their_final_value(s: Schedule, extra: int) -> None:
+    end = s.duration
+    assume(end is not None)
+    assert end is not None
+    assert s(end + extra) == s(end)
+
+
+@given(trees, trees, trees)
+def test_phases_associate(a: Schedule, b: Schedule, c: Schedule) -> None:
+    assume(a.duration is not None and b.duration is not None)
+    assert (a | b) | c == a | (b | c)
+    assert repr((a | b) | c) == repr(a | (b | c))
+
+
+@given(st.lists(leaves, min_size=2, max_size=6), st.lists(counts, min_size=6, max_size=6), steps)
+def test_phases_are_their_definition(
+    schedules: list[Schedule], durations: list[int], k: int
+) -> None:
+    bounded = [s[:d] for s, d in zip(schedules[:-1], durations, strict=False)]
+    chain = Phases(phases=(*bounded, schedules[-1]))
+    start = 0
+    for phase in chain.phases[:-1]:
+        assert phase.duration is not None
+        if k < start + phase.duration:
+            assert chain(k) == phase(k - start)
+            return
+        start += phase.duration
+    assert chain(k) == chain.phases[-1](k - start)
+
+
+@given(trees, counts, steps)
+def test_slice_is_its_definition(s: Schedule, n: int, k: int) -> None:
+    bounded = s[:n]
+    assert isinstance(bounded, Bounded)
+    assert bounded.duration == n
+    assert bounded(k) == s(min(k, n - 1))
+
+
+@given(warmups, trees)
+def test_warmup_is_a_line_into_the_first_value(w: Warmup, s: Schedule) -> None:
+    combined = w >> s
+    target = s(0)
+    for k in range(0, w.steps, max(1, w.steps // 7)):
+        assert close(combined(k), w.start_lr + (target - w.start_lr) * k / w.steps)
+    assert combined(w.steps) == target
+    # Continuity at the handoff: the last ramp step is one ramp increment from the target.
+    step = abs(target - w.start_lr) / w.steps
+    assert abs(combined(w.steps - 1) - target) <= step * (1 + 1e-9) + 1e-15
+
+
+@given(warmups, trees)
+def test_warmup_is_monotone_toward_its_target(w: Warmup, s: Schedule) -> None:
+    combined = w >> s
+    ramp = [combined(k) for k in range(w.steps + 1)]
+    pairs = list(pairwise(ramp))
+    if s(0) >= w.start_lr:
+        assert all(b >= a - 1e-15 for a, b in pairs)
+    else:
+        assert all(b <= a + 1e-15 for a, b in pairs)
+
+
+@given(trees, st.floats(min_value=0.0, max_value=4.0), steps)
+def test_scaling_is_multiplication(s: Schedule, factor: float, k: int) -> None:
+    assert (s * factor)(k) == s(k) * factor
+    assert (factor * s) == (s * factor)
+
+
+@given(trees, rates)
+def test_duration_of_composites(s: Schedule, lr: float) -> None:
+    w = Warmup(steps=3, start_lr=lr)
+    inner = s.duration
+    assert (w >> s).duration == (None if inner is None else inner + 3)
+    assert (s * 2).duration == inner
+    if inner is not None:
+        assert (s | s).duration == 2 * inner
