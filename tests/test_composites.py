@@ -94,8 +94,9 @@ def test_phases_flatten_and_associate() -> None:
 
 
 def test_open_ended_phase_on_the_left_is_refused_with_advice() -> None:
-    with pytest.raises(CompositionError, match=r"never ends.*\[:n\]"):
+    with pytest.raises(CompositionError, match=r"never ends") as caught:
         C | A
+    assert str(caught.value).endswith(f"bound it to n steps first: {C!r}[:n] | ...")
 
 
 def test_numbers_in_phases_become_constants() -> None:

@@ -116,7 +116,7 @@ class Phases(Schedule):
             if phase.duration is None:
                 raise CompositionError(
                     f"{phase!r} never ends, so the phases after it would never run; "
-                    f"bound it to n steps first: ({phase!r})[:n] | ..."
+                    f"bound it to n steps first: {operand_repr(phase, ATOM)}[:n] | ..."
                 )
         store(self, phases=tuple(flat))
 
