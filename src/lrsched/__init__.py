@@ -8,6 +8,7 @@ them anywhere, print, compare and pickle them.
 (0.0005, 0.001, None)
 """
 
+from ._array import evaluate
 from ._base import Schedule
 from ._base import restore as _restore
 from ._composites import Bounded, Phases, Scaled, Warmup, WithWarmup
@@ -78,6 +79,7 @@ __all__ = [
     "constant",
     "cosine",
     "cosine_restarts",
+    "evaluate",
     "exponential",
     "inverse_sqrt",
     "linear",

@@ -1,0 +1,371 @@
+"""The array evaluator: a schedule over a whole array of steps, in NumPy, JAX or torch.
+
+One ``functools.singledispatch`` rule per node type, all in this module, like
+``_scalar``. ``compile_array(node)`` walks the tree once and returns a function
+``fn(xp, k)`` of an Array API namespace ``xp`` and a float array ``k`` of non-negative
+whole steps. Rules branch with ``where`` and ``clip`` only, never a Python ``if`` on an
+array value, so the same code runs eagerly, under ``jax.jit`` on traced steps and under
+``torch.compile`` without graph breaks. Every branch of a ``where`` is computed on every
+element, so each rule keeps all its branches finite for any step ``>= 0`` (no division
+by a zero step, no square root of a negative local step): an ``inf`` or ``nan`` in an
+unused branch would still raise NumPy warnings and poison JAX gradients.
+
+Each rule uses the formula of its ``_scalar`` rule in the same order of operations, so
+the two evaluators agree to rounding (``tests/test_array_agreement.py`` checks 1e-12).
+
+Steps are computed as floats: whole numbers are exact up to ``2**53`` in float64 and
+``2**24`` in float32 (JAX without x64), beyond any realistic training run in float64.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import singledispatch
+from math import log, pi
+from types import ModuleType
+from typing import Any
+
+from ._base import Schedule
+from ._composites import Bounded, Phases, Scaled, WithWarmup
+from ._errors import StepError, StepTypeError, UnsupportedNodeError
+from ._leaves import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Exponential,
+    InverseSqrt,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Polynomial,
+    StepDecay,
+)
+
+
+def _optional_compat() -> ModuleType | None:
+    """array-api-compat if installed: an Array API namespace for every library it knows."""
+    try:
+        import array_api_compat
+    except ImportError:  # pragma: no cover (the dev environment installs it)
+        return None
+    return array_api_compat
+
+
+array_api_compat = _optional_compat()
+
+# fn(xp, k): rates at the float steps k (whole numbers >= 0), in namespace xp.
+ArrayFn = Callable[[Any, Any], Any]
+
+# ---------------------------------------------------------------------------------------
+# Shared helpers: namespaces, dtypes and step checks.
+
+
+class _Shim:
+    """The few Array API names torch (and NumPy < 2) lack, over the library's own module."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    def astype(self, x: Any, dtype: Any) -> Any:
+        return x.to(dtype) if hasattr(x, "to") else x.astype(dtype)
+
+    def isdtype(self, dtype: Any, kind: str) -> bool:
+        # Only kind "integral" is asked for: integers, not bool.
+        if hasattr(dtype, "is_floating_point"):  # a torch dtype
+            return not (dtype.is_floating_point or dtype.is_complex or dtype == self.bool)
+        return bool(self._module.issubdtype(dtype, self._module.integer))
+
+
+def library(steps: object) -> str:
+    """``"numpy"``, ``"jax"``, ``"torch"`` or another root module name of the array type."""
+    root = type(steps).__module__.partition(".")[0]
+    return "jax" if root.startswith("jax") else root
+
+
+def namespace(steps: object) -> Any:
+    """The Array API namespace of ``steps``: array-api-compat's if installed, else our own.
+
+    torch always gets our small shim: array-api-compat's torch helpers are
+    ``lru_cache``-wrapped, which ``torch.compile`` traces through with a warning.
+    """
+    name = library(steps)
+    if name == "torch":
+        import torch
+
+        return _Shim(torch)
+    if array_api_compat is not None:
+        try:
+            return array_api_compat.array_namespace(steps)
+        except TypeError:
+            pass
+    elif name == "numpy":
+        import numpy
+
+        return numpy if hasattr(numpy, "isdtype") else _Shim(numpy)
+    elif name == "jax":
+        import jax.numpy
+
+        return jax.numpy
+    raise StepTypeError(
+        f"steps must be a NumPy, JAX or torch integer array, got {type(steps).__name__}"
+    )
+
+
+def float_dtype(xp: Any, steps: Any) -> Any:
+    """float64, unless the library cannot compute in it here (JAX without x64, torch MPS)."""
+    name = library(steps)
+    if name == "jax":
+        import jax
+
+        if not jax.config.read("jax_enable_x64"):
+            return xp.float32
+    if name == "torch" and steps.device.type == "mps":
+        return xp.float32
+    return xp.float64
+
+
+def is_concrete(steps: Any) -> bool:
+    """Whether the values of ``steps`` can be read now (not a JAX tracer, not compiling)."""
+    name = library(steps)
+    if name == "jax":
+        import jax
+
+        return not isinstance(steps, jax.core.Tracer)
+    if name == "torch":
+        return not sys.modules["torch"].compiler.is_compiling()
+    return True
+
+
+def as_steps(steps: Any) -> tuple[Any, Any]:
+    """``(xp, k)``: the namespace and the validated steps as a float array."""
+    if isinstance(steps, (int, list, tuple, range)):
+        import numpy
+
+        steps = numpy.asarray(steps)
+    xp = namespace(steps)
+    if not xp.isdtype(steps.dtype, "integral"):
+        raise StepTypeError(f"steps must be an array of ints, got dtype {steps.dtype}")
+    if is_concrete(steps) and bool(xp.any(steps < 0)):
+        raise StepError(f"steps must be non-negative, got {int(xp.min(steps))}")
+    return xp, xp.astype(steps, float_dtype(xp, steps))
+
+
+# ---------------------------------------------------------------------------------------
+# One rule per node type.
+
+
+@singledispatch
+def array_rule(node: Schedule) -> ArrayFn:
+    """The rule compiling ``node``; register one per node type with ``@array_rule.register``."""
+    raise UnsupportedNodeError(f"the array evaluator has no rule for {type(node).__name__}")
+
+
+@array_rule.register
+def _constant(node: Constant) -> ArrayFn:
+    lr = node.lr
+
+    def constant(xp: Any, k: Any) -> Any:
+        return xp.full_like(k, lr)
+
+    return constant
+
+
+@array_rule.register
+def _step_decay(node: StepDecay) -> ArrayFn:
+    base, gamma, size = node.base_lr, node.gamma, node.step_size
+
+    def step_decay(xp: Any, k: Any) -> Any:
+        return base * gamma ** xp.floor(k / size)
+
+    return step_decay
+
+
+@array_rule.register
+def _multi_step(node: MultiStep) -> ArrayFn:
+    base, gamma, milestones = node.base_lr, node.gamma, node.milestones
+
+    def multi_step(xp: Any, k: Any) -> Any:
+        passed = xp.zeros_like(k)
+        for milestone in milestones:
+            passed = passed + xp.astype(k >= milestone, k.dtype)
+        return base * gamma**passed
+
+    return multi_step
+
+
+@array_rule.register
+def _exponential(node: Exponential) -> ArrayFn:
+    base, gamma = node.base_lr, node.gamma
+
+    def exponential(xp: Any, k: Any) -> Any:
+        return base * gamma**k
+
+    return exponential
+
+
+@array_rule.register
+def _linear(node: Linear) -> ArrayFn:
+    base, end, total = node.base_lr, node.end_lr, node.total_steps
+
+    def linear(xp: Any, k: Any) -> Any:
+        return base + (end - base) * (xp.clip(k, None, total) / total)
+
+    return linear
+
+
+@array_rule.register
+def _polynomial(node: Polynomial) -> ArrayFn:
+    base, end, total, power = node.base_lr, node.end_lr, node.total_steps, node.power
+
+    def polynomial(xp: Any, k: Any) -> Any:
+        return end + (base - end) * (1.0 - xp.clip(k, None, total) / total) ** power
+
+    return polynomial
+
+
+@array_rule.register
+def _cosine(node: Cosine) -> ArrayFn:
+    base, low, total = node.base_lr, node.min_lr, node.total_steps
+
+    def cosine(xp: Any, k: Any) -> Any:
+        return low + 0.5 * (base - low) * (1.0 + xp.cos(pi * xp.clip(k, None, total) / total))
+
+    return cosine
+
+
+@array_rule.register
+def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
+    base, low, period, t_mult = node.base_lr, node.min_lr, node.period, node.t_mult
+    log_t_mult = log(t_mult) if t_mult > 1 else 1.0
+
+    def cycle(xp: Any, k: Any) -> tuple[Any, Any]:
+        if t_mult == 1:  # a parameter, not an array value
+            return k % period, xp.full_like(k, period)
+
+        def start(i: Any) -> Any:  # S_i, exact in floats: (t_mult**i - 1) / (t_mult - 1)
+            return period * (t_mult**i - 1.0) / (t_mult - 1)
+
+        # The cycle index from a logarithm, as in _scalar.restart_cycle; rounding puts it
+        # at most one off near a cycle start, so one correction each way is exact.
+        i = xp.floor(xp.log(1.0 + k * (t_mult - 1) / period) / log_t_mult)
+        i = xp.where(start(i) > k, i - 1.0, i)
+        i = xp.where(start(i + 1.0) <= k, i + 1.0, i)
+        return k - start(i), period * t_mult**i
+
+    def cosine_restarts(xp: Any, k: Any) -> Any:
+        t, length = cycle(xp, k)
+        return low + 0.5 * (base - low) * (1.0 + xp.cos(pi * t / length))
+
+    return cosine_restarts
+
+
+@array_rule.register
+def _inverse_sqrt(node: InverseSqrt) -> ArrayFn:
+    base, warmup = node.base_lr, node.warmup_steps
+
+    def inverse_sqrt(xp: Any, k: Any) -> Any:
+        decay = base * xp.sqrt(warmup / xp.clip(k, warmup, None))
+        return xp.where(k < warmup, base * k / warmup, decay)
+
+    return inverse_sqrt
+
+
+@array_rule.register
+def _one_cycle(node: OneCycle) -> ArrayFn:
+    top, total, peak = node.max_lr, node.total_steps, node.peak_step
+    start, end = top / node.initial_div, top / node.final_div
+
+    def one_cycle(xp: Any, k: Any) -> Any:
+        rise = start + 0.5 * (top - start) * (1.0 - xp.cos(pi * (k / peak)))
+        frac = (xp.clip(k, None, total) - peak) / (total - peak)
+        fall = end + 0.5 * (top - end) * (1.0 + xp.cos(pi * frac))
+        return xp.where(k <= peak, rise, fall)
+
+    return one_cycle
+
+
+@array_rule.register
+def _with_warmup(node: WithWarmup) -> ArrayFn:
+    inner = compile_array(node.schedule)
+    steps, start = node.warmup.steps, node.warmup.start_lr
+
+    def with_warmup(xp: Any, k: Any) -> Any:
+        after = inner(xp, xp.clip(k - steps, 0, None))
+        # On the ramp (k < steps) the clipped inner step is 0, so `after` holds the target
+        # s(0) there: no separate evaluation of s(0), and nothing for a tracer to stop at.
+        ramp = start + (after - start) * (k / steps)
+        return xp.where(k < steps, ramp, after)
+
+    return with_warmup
+
+
+@array_rule.register
+def _phases(node: Phases) -> ArrayFn:
+    fns = [compile_array(phase) for phase in node.phases]
+    starts = node.starts
+
+    def phases(xp: Any, k: Any) -> Any:
+        # A where-chain from the last phase back: phase i wherever k < starts[i + 1].
+        # Each phase sees its local step clipped at 0, so it stays finite where unused.
+        out = fns[-1](xp, xp.clip(k - starts[-1], 0, None))
+        for fn, begin, stop in zip(fns[-2::-1], starts[-2::-1], starts[:0:-1], strict=True):
+            out = xp.where(k < stop, fn(xp, xp.clip(k - begin, 0, None)), out)
+        return out
+
+    return phases
+
+
+@array_rule.register
+def _bounded(node: Bounded) -> ArrayFn:
+    inner, last = compile_array(node.schedule), node.steps - 1
+
+    def bounded(xp: Any, k: Any) -> Any:
+        return inner(xp, xp.clip(k, None, last))
+
+    return bounded
+
+
+@array_rule.register
+def _scaled(node: Scaled) -> ArrayFn:
+    inner, factor = compile_array(node.schedule), node.factor
+
+    def scaled(xp: Any, k: Any) -> Any:
+        return inner(xp, k) * factor
+
+    return scaled
+
+
+# ---------------------------------------------------------------------------------------
+# Dispatch and the public entry point. Keep this section last.
+
+# torch.compile cannot trace singledispatch's own dispatch (it calls abc.get_cache_token,
+# a C function) nor read its registry (a mappingproxy keyed by classes), but it traces a
+# plain dict. So compile_array looks rules up in this copy, taken once every rule above is
+# registered. A rule registered later is still found, through array_rule itself (the
+# entry for object), but torch.compile breaks its graph there: register rules above.
+_RULES: dict[type, Callable[[Any], ArrayFn]] = {**array_rule.registry, object: array_rule}
+
+
+def compile_array(node: Schedule) -> ArrayFn:
+    """Compile ``node`` into ``fn(xp, k)`` over a float array of whole steps ``k >= 0``."""
+    rule = next(_RULES[cls] for cls in type(node).__mro__ if cls in _RULES)
+    return rule(node)
+
+
+def evaluate(schedule: Schedule, steps: Any) -> Any:
+    """The rates of ``schedule`` at every step of an integer array, as a float array.
+
+    ``steps`` is a NumPy, JAX or torch array of ints (any shape; a Python int or list is
+    read with NumPy). The result has the same shape, library and device, and dtype
+    float64, except under JAX without ``jax_enable_x64`` (float32, about 7 digits)
+    and on torch MPS (float32). Negative steps raise ``StepError`` when the values can
+    be read: always for NumPy, for eager torch and concrete JAX arrays, but not for JAX
+    tracers under ``jax.jit`` or inside ``torch.compile``, where the caller must keep
+    steps non-negative. Works under ``jax.jit`` and ``torch.compile(fullgraph=True)``.
+    """
+    xp, k = as_steps(steps)
+    return compile_array(schedule)(xp, k)
