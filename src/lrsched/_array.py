@@ -154,6 +154,15 @@ def as_steps(steps: Any) -> tuple[Any, Any]:
     return xp, xp.astype(steps, float_dtype(xp, steps))
 
 
+def floor_div(xp: Any, k: Any, n: int) -> Any:
+    """``k // n`` for whole-number floats, exact even where a compiler turns ``k / n``
+    into ``k * (1 / n)`` (XLA and inductor may), which can land just below a whole number.
+    """
+    q = xp.floor(k / n)
+    q = xp.where(q * n > k, q - 1.0, q)
+    return xp.where((q + 1.0) * n <= k, q + 1.0, q)
+
+
 # ---------------------------------------------------------------------------------------
 # One rule per node type.
 
@@ -179,7 +188,7 @@ def _step_decay(node: StepDecay) -> ArrayFn:
     base, gamma, size = node.base_lr, node.gamma, node.step_size
 
     def step_decay(xp: Any, k: Any) -> Any:
-        return base * gamma ** xp.floor(k / size)
+        return base * gamma ** floor_div(xp, k, size)
 
     return step_decay
 
@@ -222,7 +231,10 @@ def _polynomial(node: Polynomial) -> ArrayFn:
     base, end, total, power = node.base_lr, node.end_lr, node.total_steps, node.power
 
     def polynomial(xp: Any, k: Any) -> Any:
-        return end + (base - end) * (1.0 - xp.clip(k, None, total) / total) ** power
+        # Clipped at 0: a fused multiply-add under jit can leave 1 - T/T at -6e-17, and
+        # a fractional power of that is nan (optax's polynomial_schedule does hit this).
+        left = xp.clip(1.0 - xp.clip(k, None, total) / total, 0.0, None)
+        return end + (base - end) * left**power
 
     return polynomial
 
@@ -246,15 +258,16 @@ def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
         if t_mult == 1:  # a parameter, not an array value
             return k % period, xp.full_like(k, period)
 
-        def start(i: Any) -> Any:  # S_i, exact in floats: (t_mult**i - 1) / (t_mult - 1)
-            return period * (t_mult**i - 1.0) / (t_mult - 1)
+        def scaled_start(i: Any) -> Any:  # (t_mult - 1) * S_i, a whole number, no division
+            return period * (xp.round(t_mult**i) - 1.0)
 
         # The cycle index from a logarithm, as in _scalar.restart_cycle; rounding puts it
-        # at most one off near a cycle start, so one correction each way is exact.
+        # at most one off near a cycle start, so one exact correction each way suffices.
         i = xp.floor(xp.log(1.0 + k * (t_mult - 1) / period) / log_t_mult)
-        i = xp.where(start(i) > k, i - 1.0, i)
-        i = xp.where(start(i + 1.0) <= k, i + 1.0, i)
-        return k - start(i), period * t_mult**i
+        scaled_k = k * (t_mult - 1)
+        i = xp.where(scaled_start(i) > scaled_k, i - 1.0, i)
+        i = xp.where(scaled_start(i + 1.0) <= scaled_k, i + 1.0, i)
+        return k - scaled_start(i) / (t_mult - 1), period * xp.round(t_mult**i)
 
     def cosine_restarts(xp: Any, k: Any) -> Any:
         t, length = cycle(xp, k)
