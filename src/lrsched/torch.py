@@ -1,0 +1,96 @@
+"""Drive a torch optimizer from lrsched schedules: ``ScheduleLR``, an ``LRScheduler``.
+
+Install with ``pip install lrsched[torch]``. Importing this module imports torch and
+marks the lrsched classes safe for ``torch.load(..., weights_only=True)`` (see
+``safe_globals``), so a checkpoint holding a schedule loads with torch's safe loader,
+as transformers' ``Trainer`` loads its ``scheduler.pt``.
+
+>>> import torch
+>>> from lrsched import Cosine, Warmup
+>>> from lrsched.torch import ScheduleLR
+>>> model = torch.nn.Linear(2, 1)
+>>> optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+>>> schedule = Warmup(steps=2, start_lr=0.0) >> Cosine(base_lr=0.1, min_lr=0.0, total_steps=4)
+>>> scheduler = ScheduleLR(optimizer, schedule)
+>>> scheduler.get_last_lr()
+[0.0]
+>>> optimizer.step()
+>>> scheduler.step()
+>>> scheduler.get_last_lr()
+[0.05]
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+import torch
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LRScheduler
+
+import lrsched
+
+from ._base import Node, Schedule, restore
+from ._errors import ParameterTypeError, ParameterValueError
+
+__all__ = ["ScheduleLR", "safe_globals"]
+
+
+class ScheduleLR(LRScheduler):  # type: ignore[misc]  # torch may be untyped here
+    """An ``LRScheduler`` that sets each param group's lr to ``schedule(step)``.
+
+    ``schedule`` is one schedule for every param group, or a sequence of schedules, one
+    per group. Rates are absolute: the optimizer's own ``lr`` is ignored. As with
+    torch's schedulers, construction sets the rates of step 0 and each ``step()``
+    advances one step, so after ``n`` calls the rates are ``schedule(n)``.
+
+    ``state_dict()`` holds the schedules themselves, so a checkpoint restores the exact
+    curve, and ``load_state_dict`` replaces the schedules given to the constructor with
+    the saved ones: a run resumed at step ``k`` continues the saved curve from ``k``.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        schedule: Schedule | Sequence[Schedule],
+        last_epoch: int = -1,
+    ) -> None:
+        groups = len(optimizer.param_groups)
+        if isinstance(schedule, Schedule):
+            schedules: tuple[Schedule, ...] = (schedule,) * groups
+        elif isinstance(schedule, Sequence) and all(isinstance(s, Schedule) for s in schedule):
+            schedules = tuple(schedule)
+            if len(schedules) != groups:
+                raise ParameterValueError(
+                    f"schedule must be one schedule or one per param group ({groups}), "
+                    f"got {len(schedules)} schedules"
+                )
+        else:
+            raise ParameterTypeError(
+                f"schedule must be a Schedule or a sequence of them, got {schedule!r}"
+            )
+        self.schedules = schedules
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float | torch.Tensor]:
+        """The rates at the current step, one per param group."""
+        step = max(self.last_epoch, 0)
+        return [schedule(step) for schedule in self.schedules]
+
+    # torch's step(epoch) path asks for the closed form; every schedule is one.
+    _get_closed_form_lr = get_lr
+
+
+def safe_globals() -> list[object]:
+    """The globals an lrsched pickle names: every exported node class and ``_restore``.
+
+    ``torch.serialization.add_safe_globals(safe_globals())`` lets ``torch.load`` with
+    ``weights_only=True`` rebuild schedules; this module does it on import.
+    """
+    exported = [getattr(lrsched, name) for name in lrsched.__all__]
+    classes = [c for c in exported if isinstance(c, type) and issubclass(c, (Node, enum.Enum))]
+    return [restore, *classes]
+
+
+torch.serialization.add_safe_globals(safe_globals())

@@ -1,0 +1,63 @@
+"""lrsched.optax.to_optax: an optax schedule, inside jitted update steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lrsched import Constant, Cosine, ParameterTypeError, Warmup
+
+jax = pytest.importorskip("jax", reason="lrsched.optax needs JAX")
+optax = pytest.importorskip("optax", reason="lrsched.optax needs optax")
+jnp = jax.numpy
+from lrsched.optax import to_optax  # noqa: E402
+
+SCHEDULE = (
+    Warmup(steps=4, start_lr=1e-4) >> Cosine(base_lr=1e-2, min_lr=1e-3, total_steps=10)
+) | Constant(lr=1e-3)
+
+
+def trained(transform: Any, steps: int) -> list[float]:
+    """Parameters after each jitted update with the loss ``sum(params)`` (gradient 1)."""
+    params = jnp.zeros(3)
+    state = transform.init(params)
+
+    def step(params: Any, state: Any) -> tuple[Any, Any]:
+        grads = jax.grad(lambda p: jnp.sum(p))(params)
+        updates, state = transform.update(grads, state, params)
+        return optax.apply_updates(params, updates), state
+
+    update = jax.jit(step)
+
+    history = []
+    for _ in range(steps):
+        params, state = update(params, state)
+        history.append(float(params[0]))
+    return history
+
+
+def test_sgd_steps_by_the_schedule_under_jit() -> None:
+    # With gradient 1, SGD moves each parameter by -lr(k) at update k.
+    history = trained(optax.sgd(learning_rate=to_optax(SCHEDULE)), 25)
+    expected = [-sum(SCHEDULE(j) for j in range(k + 1)) for k in range(25)]
+    assert history == pytest.approx(expected, rel=1e-5)
+
+
+def test_adamw_accepts_it_under_jit() -> None:
+    # A constant gradient makes Adam's step -lr(k) * g / (|g| + eps), that is about -lr(k).
+    history = trained(optax.adamw(learning_rate=to_optax(SCHEDULE), weight_decay=0.0), 25)
+    expected = [-sum(SCHEDULE(j) for j in range(k + 1)) for k in range(25)]
+    assert history == pytest.approx(expected, rel=1e-5)
+
+
+def test_the_rate_is_a_jax_array_of_any_count() -> None:
+    lr = to_optax(SCHEDULE)
+    assert isinstance(lr(3), jax.Array)
+    assert float(lr(jnp.int32(4))) == pytest.approx(SCHEDULE(4), rel=1e-6)
+    assert jax.jit(lr)(jnp.arange(3)).shape == (3,)
+
+
+def test_only_schedules_are_accepted() -> None:
+    with pytest.raises(ParameterTypeError, match="must be a Schedule"):
+        to_optax(0.1)  # type: ignore[arg-type]

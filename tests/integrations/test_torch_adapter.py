@@ -1,0 +1,177 @@
+"""lrsched.torch.ScheduleLR: rates per step and per group, checkpoints, resuming, Trainer."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from lrsched import (
+    Constant,
+    Cosine,
+    Linear,
+    ParameterTypeError,
+    ParameterValueError,
+    Schedule,
+    Warmup,
+)
+
+pytest.importorskip("torch", reason="lrsched.torch needs torch")
+import torch
+
+from lrsched._base import restore
+from lrsched.torch import ScheduleLR, safe_globals
+
+SCHEDULE = (
+    Warmup(steps=5, start_lr=0.0) >> Cosine(base_lr=0.1, min_lr=0.001, total_steps=20)
+) | 0.001
+
+
+def optimizer(groups: int = 1, lr: float = 123.0) -> Any:
+    params = [{"params": [torch.nn.Parameter(torch.zeros(1))]} for _ in range(groups)]
+    return torch.optim.SGD(params, lr=lr)
+
+
+def run(scheduler: Any, opt: Any, steps: int) -> list[list[float]]:
+    """The rates of every group at each of ``steps`` steps, training as usual."""
+    rates = []
+    for _ in range(steps):
+        rates.append([group["lr"] for group in opt.param_groups])
+        opt.step()
+        scheduler.step()
+    return rates
+
+
+def test_one_schedule_drives_every_group_with_absolute_rates() -> None:
+    opt = optimizer(groups=2)
+    scheduler = ScheduleLR(opt, SCHEDULE)
+    rates = run(scheduler, opt, 40)
+    assert rates == [[SCHEDULE(k)] * 2 for k in range(40)]
+    assert scheduler.get_last_lr() == [SCHEDULE(40)] * 2
+
+
+def test_one_schedule_per_group() -> None:
+    other = Linear(base_lr=1.0, end_lr=0.0, total_steps=10)
+    opt = optimizer(groups=2)
+    rates = run(ScheduleLR(opt, [SCHEDULE, other]), opt, 15)
+    assert rates == [[SCHEDULE(k), other(k)] for k in range(15)]
+
+
+def test_bad_schedules_are_refused() -> None:
+    with pytest.raises(ParameterValueError, match="one per param group"):
+        ScheduleLR(optimizer(groups=2), [SCHEDULE])
+    with pytest.raises(ParameterTypeError, match="schedule must be"):
+        ScheduleLR(optimizer(), 0.1)  # type: ignore[arg-type]
+
+
+def test_stepping_to_an_epoch_uses_the_closed_form() -> None:
+    opt = optimizer()
+    scheduler = ScheduleLR(opt, SCHEDULE)
+    opt.step()
+    with pytest.warns(UserWarning, match="epoch"):
+        scheduler.step(12)
+    assert opt.param_groups[0]["lr"] == SCHEDULE(12)
+
+
+def save(state: Any) -> io.BytesIO:
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    buffer.seek(0)
+    return buffer
+
+
+@pytest.mark.parametrize("weights_only", [False, True])
+def test_a_checkpoint_resumes_the_same_curve(weights_only: bool) -> None:
+    opt = optimizer()
+    scheduler = ScheduleLR(opt, SCHEDULE)
+    first = run(scheduler, opt, 12)
+    checkpoint = save({"optimizer": opt.state_dict(), "scheduler": scheduler.state_dict()})
+
+    # A fresh process would build a new scheduler, even with another schedule, then load.
+    opt2 = optimizer()
+    resumed = ScheduleLR(opt2, Constant(lr=0.5))
+    state = torch.load(checkpoint, weights_only=weights_only)
+    opt2.load_state_dict(state["optimizer"])
+    resumed.load_state_dict(state["scheduler"])
+    assert resumed.schedules == (SCHEDULE,)
+    rest = run(resumed, opt2, 20)
+    assert first + rest == [[SCHEDULE(k)] for k in range(32)]
+
+
+def test_the_state_holds_the_schedule_itself() -> None:
+    scheduler = ScheduleLR(optimizer(), SCHEDULE)
+    assert scheduler.state_dict()["schedules"] == (SCHEDULE,)
+
+
+def test_safe_globals_cover_every_node_class() -> None:
+    import lrsched
+
+    allowed = set(safe_globals())
+    nodes = [getattr(lrsched, n) for n in lrsched.__all__]
+    for cls in nodes:
+        if isinstance(cls, type) and issubclass(cls, (Schedule, lrsched.Warmup)):
+            assert cls in allowed
+    assert restore in allowed
+    assert set(safe_globals()) <= set(torch.serialization.get_safe_globals())
+
+
+class TestTrainer:
+    transformers: Any = pytest.importorskip("transformers", reason="Trainer needs transformers")
+
+    class Tiny(torch.nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.linear = torch.nn.Linear(2, 1)
+
+        def forward(self, x: Any, labels: Any) -> dict[str, Any]:
+            loss = torch.nn.functional.mse_loss(self.linear(x).squeeze(-1), labels)
+            return {"loss": loss}
+
+    class Data(torch.utils.data.Dataset):  # type: ignore[misc]
+        def __len__(self) -> int:
+            return 16
+
+        def __getitem__(self, i: int) -> dict[str, Any]:
+            x = torch.tensor([float(i), 1.0])
+            return {"x": x, "labels": x.sum()}
+
+    def train(self, tmp_path: Any, max_steps: int, resume: bool = False) -> list[float]:
+        torch.manual_seed(0)
+        model = self.Tiny()
+        opt = torch.optim.SGD(model.parameters(), lr=1.0)
+        args = self.transformers.TrainingArguments(
+            output_dir=str(tmp_path),
+            per_device_train_batch_size=2,
+            max_steps=max_steps,
+            logging_steps=1,
+            save_steps=5,
+            report_to=[],
+            use_cpu=True,
+            disable_tqdm=True,
+        )
+        trainer = self.transformers.Trainer(
+            model=model,
+            args=args,
+            train_dataset=self.Data(),
+            optimizers=(opt, ScheduleLR(opt, SCHEDULE)),
+        )
+        trainer.train(resume_from_checkpoint=resume or None)
+        return [
+            entry["learning_rate"]
+            for entry in trainer.state.log_history
+            if "learning_rate" in entry
+        ]
+
+    @pytest.mark.filterwarnings(
+        "ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning"
+    )
+    def test_trainer_follows_the_schedule_and_resumes_it(self, tmp_path: Any) -> None:
+        logged = self.train(tmp_path, max_steps=10)
+        # Trainer logs the rate it trained step k with (k = 0, 1, ...).
+        assert logged == pytest.approx([SCHEDULE(k) for k in range(10)], rel=1e-12)
+        # Resuming from the step-10 checkpoint (loaded with weights_only=True) carries on.
+        # The log history comes back with the checkpoint, then grows by the new steps.
+        resumed = self.train(tmp_path, max_steps=15, resume=True)
+        assert resumed[:10] == logged
+        assert resumed[10:] == pytest.approx([SCHEDULE(k) for k in range(10, 15)], rel=1e-12)
