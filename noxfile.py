@@ -37,5 +37,25 @@ def typecheck(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks: print ratios against baselines measured in the same run."""
-    session.install("-e", ".")
+    session.install("-e", ".", "numpy")
     session.run("python", "benchmarks/bench_scalar.py")
+    session.run("python", "benchmarks/bench_sample.py")
+
+
+# The frameworks of tests/integrations. torch comes from pip as a pinned CPU build: uv
+# would resolve a multi-gigabyte CUDA build. accelerate is what transformers' Trainer needs.
+FRAMEWORKS = ["jax", "optax", "transformers", "accelerate", "numpy", "array-api-compat"]
+
+
+@nox.session(python="3.11", venv_backend="virtualenv")
+def integrations(session: nox.Session) -> None:
+    """The whole suite with torch, JAX, optax and transformers: the differential tests."""
+    session.install("torch==2.13.0")
+    session.install(*FRAMEWORKS)
+    session.install("-e", ".", *DEV)
+    session.run("pytest", *session.posargs)
+    # The runnable examples of the adapters' docstrings and of docs/backends.md.
+    session.run(
+        "pytest", "--no-cov", "--doctest-modules", "--pyargs", "lrsched.torch", "lrsched.optax"
+    )
+    session.run("python", "-m", "doctest", "docs/backends.md")

@@ -1,0 +1,155 @@
+"""The array evaluator on JAX (eager, jit, x64) and torch (eager, torch.compile)."""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lrsched import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Exponential,
+    InverseSqrt,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Polynomial,
+    Schedule,
+    StepDecay,
+    StepError,
+    StepTypeError,
+    Warmup,
+    evaluate,
+    value_range,
+)
+from strategies import trees
+
+# One schedule of every node type, with boundaries where a fused multiply-add or a
+# reciprocal in place of a division (both allowed to XLA and inductor) could tip a
+# comparison: step sizes and cycle factors that are not powers of two, fractional powers.
+EVERY_NODE: list[Schedule] = [
+    Constant(lr=0.3),
+    StepDecay(base_lr=1.0, gamma=0.5, step_size=3),
+    StepDecay(base_lr=1.0, gamma=0.9, step_size=7),
+    MultiStep(base_lr=1.0, milestones=(5, 9, 9), gamma=0.5),
+    Exponential(base_lr=1.0, gamma=0.99),
+    Linear(base_lr=0.0, end_lr=1.0, total_steps=40),
+    Polynomial(base_lr=0.5, end_lr=0.1, total_steps=40, power=0.5),
+    Cosine(base_lr=1.0, min_lr=0.1, total_steps=30),
+    CosineRestarts(base_lr=1.0, min_lr=0.0, period=5, t_mult=1),
+    CosineRestarts(base_lr=1.0, min_lr=0.0, period=3, t_mult=4),
+    CosineRestarts(base_lr=1.0, min_lr=0.0, period=7, t_mult=3),
+    InverseSqrt(base_lr=1.0, warmup_steps=6),
+    OneCycle(max_lr=1.0, total_steps=50, pct_start=0.3, initial_div=25.0, final_div=1e4),
+    (Warmup(steps=7, start_lr=0.0) >> Cosine(base_lr=1.0, min_lr=0.0, total_steps=20))
+    | Linear(base_lr=0.5, end_lr=0.1, total_steps=11)[:6]
+    | Constant(lr=0.05) * 3.0,
+]
+STEPS = list(range(400))
+
+
+def assert_close(
+    got: list[float], schedule: Schedule, steps: list[int], rel: float, peak: float = 0.0
+) -> None:
+    """Within ``rel`` relative, or ``rel * peak`` absolute (float32's honest promise:
+    near a cosine's floor, ``1 + cos`` cancels and only the absolute error stays small).
+    Subnormal values may differ by themselves: XLA on CPU flushes them to zero.
+    """
+    floor = max(rel * peak, sys.float_info.min)
+    for k, value in zip(steps, got, strict=True):
+        assert math.isclose(value, schedule(k), rel_tol=rel, abs_tol=floor), (k, value)
+
+
+class TestJax:
+    jax: Any = pytest.importorskip("jax", reason="the JAX backend tests need JAX")
+    jnp: Any = jax.numpy
+
+    def test_a_traced_scalar_step_under_jit(self) -> None:
+        schedule = EVERY_NODE[-1]
+        fn = self.jax.jit(lambda k: evaluate(schedule, k))
+        for k in (0, 3, 7, 26, 27, 30, 33, 100):
+            value = fn(self.jnp.int32(k))
+            assert value.shape == ()
+            assert value.dtype == self.jnp.float32  # JAX's default: no x64
+            assert math.isclose(float(value), schedule(k), rel_tol=1e-6, abs_tol=1e-6)
+
+    @pytest.mark.parametrize("schedule", EVERY_NODE, ids=repr)
+    def test_float32_by_default(self, schedule: Schedule) -> None:
+        got = self.jax.jit(lambda k: evaluate(schedule, k))(self.jnp.arange(400))
+        assert got.dtype == self.jnp.float32
+        assert_close(got.tolist(), schedule, STEPS, rel=1e-6, peak=value_range(schedule)[1])
+
+    @pytest.mark.parametrize("schedule", EVERY_NODE, ids=repr)
+    def test_float64_under_jit_with_x64(self, schedule: Schedule) -> None:
+        with self.jax.enable_x64(True):
+            got = self.jax.jit(lambda k: evaluate(schedule, k))(self.jnp.arange(400))
+            assert got.dtype == self.jnp.float64
+            assert_close(got.tolist(), schedule, STEPS, rel=1e-12)
+
+    def test_concrete_steps_are_checked(self) -> None:
+        schedule = EVERY_NODE[0]
+        with pytest.raises(StepError, match="got -2"):
+            evaluate(schedule, self.jnp.array([1, -2]))
+        with pytest.raises(StepTypeError):
+            evaluate(schedule, self.jnp.array([1.0]))
+
+    @settings(max_examples=25, deadline=None)
+    @given(trees, st.lists(st.integers(0, 5_000), min_size=1, max_size=20))
+    def test_agrees_with_the_scalar_evaluator(self, schedule: Schedule, steps: list[int]) -> None:
+        with self.jax.enable_x64(True):
+            got = evaluate(schedule, self.jnp.array(steps))
+            assert_close(got.tolist(), schedule, steps, rel=1e-12)
+
+
+class TestTorch:
+    torch: Any = pytest.importorskip("torch", reason="the torch backend tests need torch")
+
+    def test_device_dtype_and_shape(self) -> None:
+        steps = self.torch.arange(12, dtype=self.torch.int32).reshape(3, 4)
+        got = evaluate(EVERY_NODE[-1], steps)
+        assert isinstance(got, self.torch.Tensor)
+        assert got.device == steps.device
+        assert got.dtype == self.torch.float64
+        assert got.shape == (3, 4)
+
+    def test_eager_steps_are_checked(self) -> None:
+        with pytest.raises(StepError, match="got -1"):
+            evaluate(EVERY_NODE[0], self.torch.tensor([0, -1]))
+        for bad in (self.torch.tensor([0.5]), self.torch.tensor([True])):
+            with pytest.raises(StepTypeError):
+                evaluate(EVERY_NODE[0], bad)
+
+    @pytest.mark.parametrize("schedule", EVERY_NODE, ids=repr)
+    def test_no_graph_breaks_under_torch_compile(self, schedule: Schedule) -> None:
+        self.torch._dynamo.reset()
+        explained = self.torch._dynamo.explain(lambda k: evaluate(schedule, k))(
+            self.torch.arange(8)
+        )
+        assert explained.graph_break_count == 0
+        assert explained.graph_count == 1
+        fn = self.torch.compile(
+            lambda k: evaluate(schedule, k) * 2.0, fullgraph=True, backend="aot_eager"
+        )
+        got = fn(self.torch.arange(400))
+        assert_close((got / 2.0).tolist(), schedule, STEPS, rel=1e-12)
+
+    # torch's own inductor code calls its deprecated torch.jit.script_method.
+    @pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated:DeprecationWarning")
+    def test_inductor_keeps_every_boundary(self) -> None:
+        # The default backend generates C++; the boundaries must survive its arithmetic.
+        self.torch._dynamo.reset()
+        fn = self.torch.compile(lambda k: [evaluate(s, k) for s in EVERY_NODE], fullgraph=True)
+        for schedule, got in zip(EVERY_NODE, fn(self.torch.arange(400)), strict=True):
+            assert_close(got.tolist(), schedule, STEPS, rel=1e-12)
+
+    @settings(max_examples=25, deadline=None)
+    @given(trees, st.lists(st.integers(0, 5_000), min_size=1, max_size=20))
+    def test_agrees_with_the_scalar_evaluator(self, schedule: Schedule, steps: list[int]) -> None:
+        got = evaluate(schedule, self.torch.tensor(steps))
+        assert_close(got.tolist(), schedule, steps, rel=1e-12)
