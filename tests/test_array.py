@@ -194,6 +194,14 @@ def test_every_exported_schedule_has_an_array_rule() -> None:
     assert missing == []
 
 
+def test_every_rule_is_in_the_table_torch_compile_traces() -> None:
+    # A rule registered below the dispatch section of _array.py still works, but breaks
+    # torch.compile graphs; this catches one.
+    ours = {cls for cls in _array.array_rule.registry if cls.__module__ == "lrsched"}
+    assert ours
+    assert ours <= set(_array._RULES)
+
+
 def test_sample_returns_python_floats_close_to_the_scalar_values() -> None:
     s = (Warmup(steps=5, start_lr=0.0) >> COS) | Constant(lr=0.01)
     got = sample(s, num_steps=30)

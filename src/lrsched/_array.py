@@ -256,7 +256,7 @@ def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
 
     def cycle(xp: Any, k: Any) -> tuple[Any, Any]:
         if t_mult == 1:  # a parameter, not an array value
-            return k % period, xp.full_like(k, period)
+            return k - floor_div(xp, k, period) * period, xp.full_like(k, period)
 
         def scaled_start(i: Any) -> Any:  # (t_mult - 1) * S_i, a whole number, no division
             return period * (xp.round(t_mult**i) - 1.0)
