@@ -58,4 +58,6 @@ def integrations(session: nox.Session) -> None:
     session.run(
         "pytest", "--no-cov", "--doctest-modules", "--pyargs", "lrsched.torch", "lrsched.optax"
     )
+    # torch may print an ignored KeyError at the end: its torch.compile cache hooks run
+    # while doctest clears the examples' globals. The exit status is what counts.
     session.run("python", "-m", "doctest", "docs/backends.md")
