@@ -9,6 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curves import assert_same_curve
 from lrsched import (
@@ -162,4 +164,48 @@ def test_SequentialLR_restarts_each_scheduler_at_its_milestone() -> None:
     expected = Linear(base_lr=LR * 0.1, end_lr=LR, total_steps=10)[:10] | Exponential(
         base_lr=LR, gamma=0.95
     )
+    assert_same_curve(expected, reference)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    total_steps=st.integers(min_value=4, max_value=400),
+    peak_fraction=st.floats(min_value=0.0, max_value=1.0),
+    div=st.floats(min_value=1.0, max_value=100.0),
+    final_div=st.floats(min_value=1.0, max_value=1e4),
+)
+def test_OneCycleLR_mapping_for_any_whole_peak(
+    total_steps: int, peak_fraction: float, div: float, final_div: float
+) -> None:
+    # torch's peak pct_start * total_steps - 1 must be a whole step in 1..total_steps - 2.
+    peak = 1 + round(peak_fraction * (total_steps - 3))
+    pct_start = (peak + 1) / total_steps
+    reference = torch_curve(
+        lambda o: sched.OneCycleLR(
+            o,
+            max_lr=LR,
+            total_steps=total_steps,
+            pct_start=pct_start,
+            div_factor=div,
+            final_div_factor=final_div,
+            cycle_momentum=False,
+        ),
+        total_steps,
+    )
+    assert_same_curve(one_cycle_like_torch(LR, total_steps, pct_start, div, final_div), reference)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    t_0=st.integers(min_value=1, max_value=30),
+    t_mult=st.integers(min_value=1, max_value=4),
+    eta_min=st.floats(min_value=0.0, max_value=0.05),
+)
+def test_CosineAnnealingWarmRestarts_for_any_parameters(
+    t_0: int, t_mult: int, eta_min: float
+) -> None:
+    reference = torch_curve(
+        lambda o: sched.CosineAnnealingWarmRestarts(o, T_0=t_0, T_mult=t_mult, eta_min=eta_min), 300
+    )
+    expected = CosineRestarts(base_lr=LR, min_lr=eta_min, period=t_0, t_mult=t_mult)
     assert_same_curve(expected, reference)
