@@ -44,8 +44,8 @@ class Warmup(Node):
     - ``shape="linear"`` (default): ``lr(k) = x + (y - x) * p``;
     - ``shape="cosine"``: ``lr(k) = x + (y - x) * (1 - cos(pi * p)) / 2``, flat at both
       ends (the half-cosine warmup of transformers' ``get_wsd_schedule``);
-    - ``shape="1-sqrt"``: ``lr(k) = x + (y - x) * (1 - sqrt(1 - p))``, as transformers'
-      ``warmup_type="1-sqrt"``;
+    - ``shape="1-sqrt"``: ``lr(k) = x + (y - x) * (1 - sqrt(1 - p))``, gentle at first
+      and steepest just before the handoff (transformers' ``warmup_type="1-sqrt"``);
     - ``shape="exponential"``: ``lr(k) = x * (y / x) ** p``, computed as
       ``x * exp(p * (log(y) - log(x)))``: the geometric ramp, equal steps in
       ``log(lr)``. It needs ``x > 0`` (checked here) and ``y > 0`` (checked by ``>>``).

@@ -35,7 +35,7 @@ class Cyclic(Schedule):
     torch ``CyclicLR(opt, base_lr, max_lr, step_size_up, step_size_down, mode, gamma)``
     sets the same rate after ``k`` calls of ``step()``. torch finds ``t`` with floats
     (``x = 1 + k / C - floor(1 + k / C)``); here it is exact integer arithmetic, so the
-    two agree to rounding (relative ``1e-12``) and this one hits ``max_lr`` exactly.
+    two agree to rounding (relative ``1e-12``), and here ``h`` is exactly 1 at the peak.
     """
 
     base_lr: float

@@ -23,7 +23,7 @@ class Decay(Schedule):
       ``Cosine``);
     - ``shape="1-sqrt"``: ``g(p) = 1 - sqrt(p)``, the cooldown of Hägele et al.,
       "Scaling Laws and Compute-Optimal Training Beyond Fixed Training Durations"
-      (NeurIPS 2024), which keeps the rate high longest and drops it fastest at the end.
+      (NeurIPS 2024): it drops fastest at the start and flattens toward ``end_lr``.
 
     ``lr(0) = base_lr`` (to rounding), ``lr(T) = end_lr`` exactly, held after. The
     decay phase of ``WarmupStableDecay``. Duration ``T``.
