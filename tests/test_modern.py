@@ -530,3 +530,46 @@ def test_new_nodes_are_published_under_lrsched(lr: float, n: int) -> None:
         assert cls.__name__ in lrsched.__all__
     data = pickle.dumps(Decay(base_lr=lr, end_lr=0.0, steps=n, shape="cosine"))
     assert b"_wsd" not in data
+
+
+# The value tables of docs/schedules-modern.md ---------------------------------------------
+
+DOC = Path(__file__).parent.parent / "docs" / "schedules-modern.md"
+
+
+def doc_tables() -> list[tuple[list[str], list[list[str]]]]:
+    """Tables whose first column is ``step``: (schedule expressions, rows of cells)."""
+    tables, lines = [], DOC.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("| step |"):
+            header = [cell.strip().strip("`") for cell in line.strip("|").split("|")][1:]
+            rows = []
+            for row in lines[i + 2 :]:
+                if not row.startswith("|"):
+                    break
+                rows.append([cell.strip() for cell in row.strip("|").split("|")])
+            tables.append((header, rows))
+    return tables
+
+
+def test_doc_value_tables_are_the_library_values() -> None:
+    tables = doc_tables()
+    assert len(tables) >= 6
+    for expressions, rows in tables:
+        schedules = [eval(text, dict(NAMESPACE)) for text in expressions]
+        assert rows
+        for step, *values in rows:
+            assert len(values) == len(schedules)
+            for s, value in zip(schedules, values, strict=True):
+                # The tables print 6 significant digits.
+                assert math.isclose(float(value), s(int(step)), rel_tol=5e-6, abs_tol=1e-12), (
+                    f"{s!r} at step {step}: doc {value}, library {s(int(step))!r}"
+                )
+
+
+def test_doc_examples_run() -> None:
+    blocks = DOC.read_text(encoding="utf-8").split("```python\n")[1:]
+    examples = [block.split("```")[0] for block in blocks if block.startswith("from lrsched")]
+    assert examples
+    for code in examples:
+        exec(code, {})  # each example asserts its own claims
