@@ -198,8 +198,10 @@ class Bounded(Schedule):
         _schedule("schedule", self.schedule)
         store(self, steps=validate.count("steps", self.steps))
         inner = self.schedule
-        if isinstance(inner, Bounded) and self.steps <= inner.steps:
-            store(self, schedule=inner.schedule)
+        # Look through every bound at least as long: s[:1][:5][:1] is s[:1], not s[:1][:1].
+        while isinstance(inner, Bounded) and self.steps <= inner.steps:
+            inner = inner.schedule
+        store(self, schedule=inner)
 
     @property
     def duration(self) -> int | None:
