@@ -284,15 +284,18 @@ def _decay(node: Decay) -> ScalarFn:
             return end + 0.5 * (base - end) * (1.0 + cos(pi * (k if k < total else total) / total))
 
         return cosine_decay
+    # With the steps left (total - k) / total, exactly 0 at the end in any backend:
+    # 1 - p, and 1 - sqrt(p) as (1 - p) / (1 + sqrt(p)), which also avoids cancellation.
     if shape == "1-sqrt":
 
         def sqrt_decay(k: int) -> float:
-            return end + (base - end) * (1.0 - sqrt((k if k < total else total) / total))
+            done = k if k < total else total
+            return end + (base - end) * ((total - done) / total / (1.0 + sqrt(done / total)))
 
         return sqrt_decay
 
     def linear_decay(k: int) -> float:
-        return end + (base - end) * (1.0 - (k if k < total else total) / total)
+        return end + (base - end) * ((total - (k if k < total else total)) / total)
 
     return linear_decay
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from dataclasses import dataclass
 
 from . import _validate as validate
@@ -26,7 +27,10 @@ class Decay(Schedule):
       (NeurIPS 2024): it drops fastest at the start and flattens toward ``end_lr``.
 
     ``lr(0) = base_lr`` (to rounding), ``lr(T) = end_lr`` exactly, held after. The
-    decay phase of ``WarmupStableDecay``. Duration ``T``.
+    evaluators compute ``1 - p`` as ``(T - min(k, T)) / T`` and ``1 - sqrt(p)`` as
+    ``(1 - p) / (1 + sqrt(p))``, so the end is exact in every backend (XLA rewrites
+    ``k / T`` into a multiply) and nothing cancels near it. The decay phase of
+    ``WarmupStableDecay``. Duration ``T``.
     """
 
     base_lr: float
@@ -48,8 +52,32 @@ class Decay(Schedule):
         return self.steps
 
 
+class _Expanding(Schedule):
+    """A schedule defined as a tree of other nodes, built once and kept in a hidden slot.
+
+    Like ``_scalar_fn``, the slot is not a dataclass field: it is not in ``==``, ``hash``,
+    ``repr`` or pickles. Building the tree once, at construction, also keeps node
+    construction (and its validation) out of ``torch.compile`` and ``jax.jit`` traces.
+    """
+
+    __slots__ = ("_expanded",)
+
+    @abstractmethod
+    def _expansion(self) -> Schedule:
+        """Build the tree (called once)."""
+
+    def expand(self) -> Schedule:
+        """The same schedule written with operators (the form every evaluator runs)."""
+        try:
+            tree: Schedule = self._expanded  # type: ignore[attr-defined]
+        except AttributeError:
+            tree = self._expansion()
+            object.__setattr__(self, "_expanded", tree)
+        return tree
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class WarmupStableDecay(Schedule):
+class WarmupStableDecay(_Expanding):
     """Warmup, a stable plateau at ``peak_lr``, then a shaped decay to ``min_lr`` (WSD).
 
     From MiniCPM (Hu et al., 2024, arXiv:2404.06395) and Hägele et al., "Scaling Laws
@@ -120,13 +148,13 @@ class WarmupStableDecay(Schedule):
                 f"warmup_steps + decay steps must be <= total_steps, got "
                 f"{self.warmup_steps!r} + {self.decay_length!r} > {self.total_steps!r}"
             )
-        if self.warmup_steps and self.warmup_shape == "exponential":
-            if self.start_lr == 0.0 or self.peak_lr == 0.0:
-                raise ParameterValueError(
-                    "start_lr and peak_lr must be > 0 for warmup_shape='exponential', got "
-                    f"start_lr={self.start_lr!r}, peak_lr={self.peak_lr!r}"
-                )
-            self.expand()  # the warmup checks that the ratio peak_lr / start_lr is a float
+        exponential = self.warmup_steps and self.warmup_shape == "exponential"
+        if exponential and (self.start_lr == 0.0 or self.peak_lr == 0.0):
+            raise ParameterValueError(
+                "start_lr and peak_lr must be > 0 for warmup_shape='exponential', got "
+                f"start_lr={self.start_lr!r}, peak_lr={self.peak_lr!r}"
+            )
+        self.expand()  # builds and checks the tree (an exponential ramp's ratio, too)
 
     @property
     def decay_length(self) -> int:
@@ -140,8 +168,7 @@ class WarmupStableDecay(Schedule):
         """``S = total_steps - warmup_steps - D``, the length of the plateau."""
         return self.total_steps - self.warmup_steps - self.decay_length
 
-    def expand(self) -> Schedule:
-        """The same schedule written with operators (the form every evaluator runs)."""
+    def _expansion(self) -> Schedule:
         peak, stable = self.peak_lr, self.stable_steps
         decay = Decay(
             base_lr=peak,
