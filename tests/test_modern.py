@@ -34,12 +34,10 @@ from lrsched import (
     value_range,
 )
 from strategies import (
-    counts,
     cyclics,
     decays,
     interpolates,
     noams,
-    rates,
     steps,
     warmup_stable_decays,
 )
@@ -167,8 +165,8 @@ def test_Noam_scale_multiplies() -> None:
 @given(noams)
 def test_Noam_rises_then_falls(s: Noam) -> None:
     w = s.warmup_steps
-    ks = sorted({0, 1, w // 2, w - 2, w - 1, w, w + 1, 2 * w, 10 * w} - {-1})
-    values = [s(k) for k in ks if k >= 0]
+    ks = sorted(k for k in {0, 1, w // 2, w - 2, w - 1, w, w + 1, 2 * w, 10 * w} if k >= 0)
+    values = [s(k) for k in ks]
     peak = values.index(max(values))
     assert ks[peak] == w - 1 or math.isclose(values[peak], s(w - 1), rel_tol=1e-15)
     assert all(b >= a for a, b in pairwise(values[: peak + 1]))
@@ -523,12 +521,11 @@ def test_new_nodes_are_finite_and_inside_their_range(s: Schedule, k: int) -> Non
     assert low - 1e-12 * high <= value <= high + 1e-12 * high
 
 
-@given(rates, counts)
-def test_new_nodes_are_published_under_lrsched(lr: float, n: int) -> None:
+def test_new_nodes_are_published_under_lrsched() -> None:
     for cls in (Cyclic, Noam, Decay, WarmupStableDecay, Interpolate):
         assert cls.__module__ == "lrsched"
         assert cls.__name__ in lrsched.__all__
-    data = pickle.dumps(Decay(base_lr=lr, end_lr=0.0, steps=n, shape="cosine"))
+    data = pickle.dumps(Decay(base_lr=1.0, end_lr=0.0, steps=3, shape="cosine"))
     assert b"_wsd" not in data
 
 
