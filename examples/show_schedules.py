@@ -9,15 +9,20 @@ from lrsched import (
     Constant,
     Cosine,
     CosineRestarts,
+    Cyclic,
+    Decay,
     Exponential,
+    Interpolate,
     InverseSqrt,
     Linear,
     MultiStep,
+    Noam,
     OneCycle,
     Polynomial,
     Schedule,
     StepDecay,
     Warmup,
+    WarmupStableDecay,
 )
 
 LEVELS = " ▁▂▃▄▅▆▇█"
@@ -52,6 +57,25 @@ def main() -> None:
         Warmup(steps=100, start_lr=0.0) >> cosine,
         (Warmup(steps=100, start_lr=0.0) >> cosine)[:700]
         | Linear(base_lr=cosine(600), end_lr=0.0, total_steps=300),
+        # Modern schedules (docs/schedules-modern.md).
+        Cyclic(base_lr=1e-4, max_lr=1e-3, step_size_up=150, step_size_down=100),
+        Cyclic(base_lr=1e-4, max_lr=1e-3, step_size_up=125, mode="triangular2"),
+        Noam(d_model=512, warmup_steps=100),
+        WarmupStableDecay(
+            peak_lr=1e-3,
+            min_lr=1e-5,
+            start_lr=0.0,
+            warmup_steps=100,
+            total_steps=total,
+            decay_fraction=0.2,
+            decay_shape="1-sqrt",
+        ),
+        # The same warmup-stable-decay, written with operators.
+        Warmup(steps=100, start_lr=0.0) >> Constant(lr=1e-3)[:700]
+        | Decay(base_lr=1e-3, end_lr=1e-5, steps=200, shape="1-sqrt"),
+        Warmup(steps=300, start_lr=1e-5, shape="exponential") >> cosine,
+        Warmup(steps=300, start_lr=0.0, shape="cosine") >> cosine,
+        Interpolate(points=((0, 1e-4), (200, 1e-3), (600, 3e-4), (1000, 0.0)), shape="cosine"),
     ]
     for schedule in examples:
         low, high = min(schedule(k) for k in range(total)), max(schedule(k) for k in range(total))

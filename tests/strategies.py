@@ -7,6 +7,8 @@ check formulas, not float overflow.
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 from hypothesis import strategies as st
 
 from lrsched import (
@@ -14,10 +16,14 @@ from lrsched import (
     Constant,
     Cosine,
     CosineRestarts,
+    Cyclic,
+    Decay,
     Exponential,
+    Interpolate,
     InverseSqrt,
     Linear,
     MultiStep,
+    Noam,
     OneCycle,
     Phases,
     Polynomial,
@@ -25,6 +31,7 @@ from lrsched import (
     Schedule,
     StepDecay,
     Warmup,
+    WarmupStableDecay,
     WithWarmup,
 )
 
@@ -65,7 +72,87 @@ one_cycles = st.builds(
     initial_div=st.floats(min_value=1.0, max_value=1e4),
     final_div=st.floats(min_value=1.0, max_value=1e5),
 )
-warmups = st.builds(Warmup, steps=counts, start_lr=rates)
+cyclics = st.one_of(
+    st.builds(
+        Cyclic,
+        base_lr=rates,
+        max_lr=rates,
+        step_size_up=counts,
+        step_size_down=st.none() | counts,
+        mode=st.sampled_from(["triangular", "triangular2"]),
+    ),
+    st.builds(
+        Cyclic,
+        base_lr=rates,
+        max_lr=rates,
+        step_size_up=counts,
+        step_size_down=st.none() | counts,
+        mode=st.just("exp_range"),
+        gamma=gammas,
+    ),
+)
+noams = st.builds(
+    Noam,
+    d_model=st.integers(min_value=1, max_value=8192),
+    warmup_steps=counts,
+    scale=st.floats(min_value=1e-3, max_value=10.0),
+)
+decays = st.builds(
+    Decay,
+    base_lr=rates,
+    end_lr=rates,
+    steps=counts,
+    shape=st.sampled_from(["linear", "cosine", "1-sqrt"]),
+)
+interpolates = st.builds(
+    lambda gaps, lrs, shape: Interpolate(
+        points=tuple(zip([0, *accumulate(gaps)], lrs, strict=False)), shape=shape
+    ),
+    st.lists(counts, min_size=1, max_size=5),
+    st.lists(rates, min_size=6, max_size=6),
+    st.sampled_from(["linear", "cosine"]),
+)
+warmup_shapes = st.sampled_from(["linear", "cosine", "1-sqrt", "exponential"])
+
+
+@st.composite
+def warmup_stable_decays(draw: st.DrawFn) -> WarmupStableDecay:
+    warmup = draw(st.integers(min_value=0, max_value=200))
+    decay = draw(counts)
+    total = warmup + decay + draw(st.integers(min_value=0, max_value=200))
+    shape = draw(warmup_shapes)
+    start = draw(positive_rates if shape == "exponential" else rates)
+    peak = draw(positive_rates if shape == "exponential" else rates)
+    given: dict[str, float] = {"decay_steps": decay}
+    if draw(st.booleans()):
+        # (decay / total) * total is within an ulp of decay, so it rounds back to decay.
+        given = {"decay_fraction": decay / total}
+    return WarmupStableDecay(
+        peak_lr=peak,
+        min_lr=draw(rates),
+        start_lr=start,
+        warmup_steps=warmup,
+        total_steps=total,
+        decay_shape=draw(st.sampled_from(["linear", "cosine", "1-sqrt"])),
+        warmup_shape=shape,
+        **given,  # type: ignore[arg-type]
+    )
+
+
+linear_warmups = st.builds(Warmup, steps=counts, start_lr=rates)
+shaped_warmups = st.one_of(
+    st.builds(Warmup, steps=counts, start_lr=rates, shape=st.sampled_from(["cosine", "1-sqrt"])),
+    st.builds(Warmup, steps=counts, start_lr=positive_rates, shape=st.just("exponential")),
+)
+warmups = st.one_of(linear_warmups, shaped_warmups)
+
+
+def warmups_into(schedule: Schedule) -> st.SearchStrategy[Warmup]:
+    """Warmups that can ramp into ``schedule``: an exponential one needs ``schedule(0) > 0``."""
+    if schedule(0) > 0.0:
+        return warmups
+    return warmups.filter(lambda w: w.shape != "exponential")
+
 
 leaves: st.SearchStrategy[Schedule] = st.one_of(
     constants,
@@ -78,6 +165,11 @@ leaves: st.SearchStrategy[Schedule] = st.one_of(
     cosine_restarts,
     inverse_sqrts,
     one_cycles,
+    cyclics,
+    noams,
+    decays,
+    warmup_stable_decays(),
+    interpolates,
 )
 
 
@@ -95,7 +187,7 @@ def _phases(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule
 
 def _extend(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule]:
     return st.one_of(
-        st.builds(lambda w, s: WithWarmup(warmup=w, schedule=s), warmups, children),
+        children.flatmap(lambda s: warmups_into(s).map(lambda w: WithWarmup(warmup=w, schedule=s))),
         _phases(children),
         st.builds(lambda s, n: Bounded(schedule=s, steps=n), children, counts),
         st.builds(

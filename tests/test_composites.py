@@ -119,6 +119,8 @@ def test_slice_bounds_and_holds() -> None:
 
 def test_nested_slices_normalise_only_when_equal() -> None:
     assert COS[:8][:4] == COS[:4]
+    assert COS[:2][:8][:2] == COS[:2]
+    assert repr(COS[:2][:8][:2]) == f"{COS!r}[:2]"
     longer = COS[:4][:8]
     assert longer != COS[:4]
     assert longer.duration == 8

@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lrsched import Bounded, Phases, Schedule, Warmup, value_range
-from strategies import counts, leaves, rates, steps, trees, warmups
+from strategies import counts, leaves, linear_warmups, rates, steps, trees, warmups
 
 
 def close(a: float, b: float) -> bool:
@@ -67,7 +67,7 @@ def test_slice_is_its_definition(s: Schedule, n: int, k: int) -> None:
     assert bounded(k) == s(min(k, n - 1))
 
 
-@given(warmups, trees)
+@given(linear_warmups, trees)
 def test_warmup_is_a_line_into_the_first_value(w: Warmup, s: Schedule) -> None:
     combined = w >> s
     target = s(0)
@@ -81,13 +81,18 @@ def test_warmup_is_a_line_into_the_first_value(w: Warmup, s: Schedule) -> None:
 
 @given(warmups, trees)
 def test_warmup_is_monotone_toward_its_target(w: Warmup, s: Schedule) -> None:
+    assume(w.shape != "exponential" or s(0) > 0.0)
     combined = w >> s
     ramp = [combined(k) for k in range(w.steps + 1)]
     pairs = list(pairwise(ramp))
+    # cos, sqrt and exp are faithful to an ulp or so, not provably monotone.
+    slack = 1e-15 + 4e-16 * max(s(0), w.start_lr)
+    assert ramp[0] == w.start_lr
+    assert ramp[-1] == s(0)
     if s(0) >= w.start_lr:
-        assert all(b >= a - 1e-15 for a, b in pairs)
+        assert all(b >= a - slack for a, b in pairs)
     else:
-        assert all(b <= a + 1e-15 for a, b in pairs)
+        assert all(b <= a + slack for a, b in pairs)
 
 
 @given(trees, st.floats(min_value=0.0, max_value=4.0), steps)

@@ -12,6 +12,7 @@ from ._array import evaluate
 from ._base import Schedule
 from ._base import restore as _restore
 from ._composites import Bounded, Phases, Scaled, Warmup, WithWarmup
+from ._cyclic import Cyclic
 from ._errors import (
     CompositionError,
     ParameterTypeError,
@@ -21,6 +22,7 @@ from ._errors import (
     StepTypeError,
     UnsupportedNodeError,
 )
+from ._interpolate import Interpolate
 from ._leaves import (
     Constant,
     Cosine,
@@ -48,7 +50,9 @@ from ._legacy import (
     step_decay,
     with_warmup,
 )
+from ._noam import Noam
 from ._range import value_range
+from ._wsd import Decay, WarmupStableDecay
 
 __version__ = "0.2.0"
 
@@ -58,10 +62,14 @@ __all__ = [
     "Constant",
     "Cosine",
     "CosineRestarts",
+    "Cyclic",
+    "Decay",
     "Exponential",
+    "Interpolate",
     "InverseSqrt",
     "Linear",
     "MultiStep",
+    "Noam",
     "OneCycle",
     "ParameterTypeError",
     "ParameterValueError",
@@ -75,6 +83,7 @@ __all__ = [
     "StepTypeError",
     "UnsupportedNodeError",
     "Warmup",
+    "WarmupStableDecay",
     "WithWarmup",
     "constant",
     "cosine",

@@ -28,7 +28,9 @@ from typing import Any
 
 from ._base import Schedule
 from ._composites import Bounded, Phases, Scaled, WithWarmup
+from ._cyclic import Cyclic
 from ._errors import StepError, StepTypeError, UnsupportedNodeError
+from ._interpolate import Interpolate
 from ._leaves import (
     Constant,
     Cosine,
@@ -41,6 +43,8 @@ from ._leaves import (
     Polynomial,
     StepDecay,
 )
+from ._noam import Noam
+from ._wsd import Decay, WarmupStableDecay
 
 
 def _optional_compat() -> ModuleType | None:
@@ -301,16 +305,33 @@ def _one_cycle(node: OneCycle) -> ArrayFn:
     return one_cycle
 
 
+def _ramp_factor(shape: str) -> Callable[[Any, Any], Any]:
+    """``f(p)`` of a non-linear warmup shape (``_scalar._ramp``), on a progress array."""
+    if shape == "cosine":
+        return lambda xp, p: 0.5 * (1.0 - xp.cos(pi * p))
+    return lambda xp, p: 1.0 - xp.sqrt(1.0 - p)
+
+
 @array_rule.register
 def _with_warmup(node: WithWarmup) -> ArrayFn:
     inner = compile_array(node.schedule)
-    steps, start = node.warmup.steps, node.warmup.start_lr
+    steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
 
     def with_warmup(xp: Any, k: Any) -> Any:
         after = inner(xp, xp.clip(k - steps, 0, None))
         # On the ramp (k < steps) the clipped inner step is 0, so `after` holds the target
         # s(0) there: no separate evaluation of s(0), and nothing for a tracer to stop at.
-        ramp = start + (after - start) * (k / steps)
+        if shape == "linear":  # a parameter, not an array value
+            ramp = start + (after - start) * (k / steps)
+        elif shape == "exponential":
+            # Off the ramp `after` may be 0; its log would warn in the unused branch.
+            target = xp.where(k < steps, after, start)
+            span = xp.log(target) - log(start)
+            ramp = start * xp.exp(span * (xp.clip(k, None, steps) / steps))
+        else:
+            # Clipped so that 1 - p stays >= 0 in the unused branch of the 1-sqrt shape.
+            factor = _ramp_factor(shape)(xp, xp.clip(k, None, steps) / steps)
+            ramp = start + (after - start) * factor
         return xp.where(k < steps, ramp, after)
 
     return with_warmup
@@ -350,6 +371,74 @@ def _scaled(node: Scaled) -> ArrayFn:
         return inner(xp, k) * factor
 
     return scaled
+
+
+@array_rule.register
+def _cyclic(node: Cyclic) -> ArrayFn:
+    base, height = node.base_lr, node.max_lr - node.base_lr
+    up = node.step_size_up
+    down = node.step_size_down or up  # never None once constructed
+    size, mode, gamma = up + down, node.mode, node.gamma
+
+    def cyclic(xp: Any, k: Any) -> Any:
+        t = k % size  # exact for whole floats, unlike floor(k / size)
+        # XLA may turn t / up into t * (1 / up), a hair above 1 at the peak: clip it.
+        wave = xp.clip(xp.where(t <= up, t / up, (size - t) / down), None, 1.0)
+        if mode == "triangular":  # a parameter, not an array value
+            return base + height * wave * 1.0
+        scale = 0.5 ** ((k - t) / size) if mode == "triangular2" else gamma**k
+        return base + height * wave * scale
+
+    return cyclic
+
+
+@array_rule.register
+def _noam(node: Noam) -> ArrayFn:
+    factor, slope = node.scale * node.d_model**-0.5, node.warmup_steps**-1.5
+
+    def noam(xp: Any, k: Any) -> Any:
+        n = k + 1.0
+        return factor * xp.minimum(n**-0.5, n * slope)
+
+    return noam
+
+
+@array_rule.register
+def _decay(node: Decay) -> ArrayFn:
+    base, end, total, shape = node.base_lr, node.end_lr, node.steps, node.shape
+
+    def decay(xp: Any, k: Any) -> Any:
+        done = xp.clip(k, None, total)
+        if shape == "cosine":  # the operations of _cosine
+            return end + 0.5 * (base - end) * (1.0 + xp.cos(pi * done / total))
+        left = (total - done) / total  # as in _scalar: exactly 0 at the end, even under XLA
+        if shape == "1-sqrt":
+            return end + (base - end) * (left / (1.0 + xp.sqrt(done / total)))
+        return end + (base - end) * left
+
+    return decay
+
+
+@array_rule.register
+def _warmup_stable_decay(node: WarmupStableDecay) -> ArrayFn:
+    return compile_array(node.expand())
+
+
+@array_rule.register
+def _interpolate(node: Interpolate) -> ArrayFn:
+    points, cosine = node.points, node.shape == "cosine"
+
+    def interpolate(xp: Any, k: Any) -> Any:
+        out = xp.full_like(k, points[-1][1])
+        # A where-chain from the last segment back: segment i wherever k < s_(i+1).
+        for (a, va), (b, vb) in zip(points[-2::-1], points[:0:-1], strict=True):
+            p = (xp.clip(k, a, b) - a) / (b - a)
+            if cosine:
+                p = 0.5 * (1.0 - xp.cos(pi * p))
+            out = xp.where(k < b, va + (vb - va) * p, out)
+        return out
+
+    return interpolate
 
 
 # ---------------------------------------------------------------------------------------

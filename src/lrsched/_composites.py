@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import accumulate
+from math import log
+from typing import Any
 
 from . import _validate as validate
 from ._base import (
@@ -15,9 +17,13 @@ from ._base import (
     Schedule,
     as_schedule,
     operand_repr,
+    restore,
     store,
 )
 from ._errors import CompositionError, ParameterTypeError, ParameterValueError
+from ._shapes import WARMUP_SHAPES
+
+_LOG_FLOAT_MAX = 709.0  # just under log(sys.float_info.max)
 
 
 def _schedule(name: str, value: object) -> Schedule:
@@ -32,20 +38,50 @@ def _schedule(name: str, value: object) -> Schedule:
 class Warmup(Node):
     """A ramp from ``start_lr`` into the schedule that follows it: ``Warmup(...) >> s``.
 
-    A warmup has no rate of its own until it is joined to ``s``. With ``W = steps``:
-    ``lr(k) = start_lr + (s(0) - start_lr) * k / W`` for ``k < W``, then ``s(k - W)``.
-    So ``lr(0) = start_lr`` and ``lr(W) = s(0)``; the ramp never overshoots its target.
+    A warmup has no rate of its own until it is joined to ``s``. With ``W = steps``,
+    ``x = start_lr``, target ``y = s(0)`` and progress ``p = k / W``, for ``k < W``:
+
+    - ``shape="linear"`` (default): ``lr(k) = x + (y - x) * p``;
+    - ``shape="cosine"``: ``lr(k) = x + (y - x) * (1 - cos(pi * p)) / 2``, flat at both
+      ends (the half-cosine warmup of transformers' ``get_wsd_schedule``);
+    - ``shape="1-sqrt"``: ``lr(k) = x + (y - x) * (1 - sqrt(1 - p))``, gentle at first
+      and steepest just before the handoff (transformers' ``warmup_type="1-sqrt"``);
+    - ``shape="exponential"``: ``lr(k) = x * (y / x) ** p``, computed as
+      ``x * exp(p * (log(y) - log(x)))``: the geometric ramp, equal steps in
+      ``log(lr)``. It needs ``x > 0`` (checked here) and ``y > 0`` (checked by ``>>``).
+
+    then ``lr(k) = s(k - W)`` for ``k >= W``. Every shape gives ``lr(0) = start_lr``
+    and ``lr(W) = s(0)`` exactly (step ``W`` is the first step of ``s``), is monotone
+    on the ramp and never overshoots its target. ``shape`` is left out of ``repr`` and
+    pickles when it is ``"linear"``, so 0.2.0 reprs and checkpoints are unchanged.
     """
 
     steps: int
     start_lr: float
+    shape: str = "linear"
 
     def __post_init__(self) -> None:
         store(
             self,
             steps=validate.count("steps", self.steps),
             start_lr=validate.rate("start_lr", self.start_lr),
+            shape=validate.choice("shape", self.shape, WARMUP_SHAPES),
         )
+        if self.shape == "exponential" and self.start_lr == 0.0:
+            raise ParameterValueError(
+                "start_lr must be > 0 for shape='exponential' (a geometric ramp cannot "
+                f"start at 0), got {self.start_lr!r}; use shape='linear' or 'cosine' from 0"
+            )
+
+    def __repr__(self) -> str:
+        shape = "" if self.shape == "linear" else f", shape={self.shape!r}"
+        return f"Warmup(steps={self.steps!r}, start_lr={self.start_lr!r}{shape})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        values: dict[str, Any] = {"steps": self.steps, "start_lr": self.start_lr}
+        if self.shape != "linear":
+            values["shape"] = self.shape
+        return restore, (type(self), values)
 
     def __rshift__(self, other: object) -> WithWarmup:
         return WithWarmup(warmup=self, schedule=as_schedule(other, "right side of Warmup >>"))
@@ -74,6 +110,19 @@ class WithWarmup(Schedule):
                 f"warmup must be a Warmup, got {self.warmup!r} ({type(self.warmup).__name__})"
             )
         _schedule("schedule", self.schedule)
+        if self.warmup.shape == "exponential":
+            target = self.schedule(0)
+            if target == 0.0:
+                raise CompositionError(
+                    f"an exponential warmup needs a schedule that starts above 0, but "
+                    f"{self.schedule!r} starts at 0.0; use shape='linear' or 'cosine'"
+                )
+            # The ramp is x * exp(p * log(y / x)); exp overflows once y / x passes ~1e308.
+            if log(target) - log(self.warmup.start_lr) > _LOG_FLOAT_MAX:
+                raise CompositionError(
+                    f"an exponential warmup from start_lr={self.warmup.start_lr!r} to "
+                    f"{target!r} spans a ratio beyond the float range; raise start_lr"
+                )
 
     @property
     def duration(self) -> int | None:
@@ -149,8 +198,10 @@ class Bounded(Schedule):
         _schedule("schedule", self.schedule)
         store(self, steps=validate.count("steps", self.steps))
         inner = self.schedule
-        if isinstance(inner, Bounded) and self.steps <= inner.steps:
-            store(self, schedule=inner.schedule)
+        # Look through every bound at least as long: s[:1][:5][:1] is s[:1], not s[:1][:1].
+        while isinstance(inner, Bounded) and self.steps <= inner.steps:
+            inner = inner.schedule
+        store(self, schedule=inner)
 
     @property
     def duration(self) -> int | None:

@@ -13,7 +13,9 @@ from functools import singledispatch
 
 from ._base import Schedule
 from ._composites import Bounded, Phases, Scaled, WithWarmup
+from ._cyclic import Cyclic
 from ._errors import UnsupportedNodeError
+from ._interpolate import Interpolate
 from ._leaves import (
     Constant,
     Cosine,
@@ -26,6 +28,8 @@ from ._leaves import (
     Polynomial,
     StepDecay,
 )
+from ._noam import Noam
+from ._wsd import Decay, WarmupStableDecay
 
 Range = tuple[float, float]
 
@@ -95,3 +99,28 @@ def _bounded(node: Bounded) -> Range:
 def _scaled(node: Scaled) -> Range:
     low, high = value_range(node.schedule)
     return low * node.factor, high * node.factor
+
+
+@value_range.register
+def _cyclic(node: Cyclic) -> Range:
+    return _between(node.base_lr, node.max_lr)
+
+
+@value_range.register
+def _noam(node: Noam) -> Range:
+    return 0.0, node.peak_lr
+
+
+@value_range.register
+def _decay(node: Decay) -> Range:
+    return _between(node.base_lr, node.end_lr)
+
+
+@value_range.register
+def _warmup_stable_decay(node: WarmupStableDecay) -> Range:
+    return value_range(node.expand())
+
+
+@value_range.register
+def _interpolate(node: Interpolate) -> Range:
+    return _between(*(value for _, value in node.points))

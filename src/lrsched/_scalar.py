@@ -12,11 +12,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import singledispatch
-from math import cos, floor, log, pi
+from math import cos, exp, floor, log, pi, sqrt
 
 from ._base import Schedule
 from ._composites import Bounded, Phases, Scaled, WithWarmup
+from ._cyclic import Cyclic
 from ._errors import UnsupportedNodeError
+from ._interpolate import Interpolate
 from ._leaves import (
     Constant,
     Cosine,
@@ -29,6 +31,8 @@ from ._leaves import (
     Polynomial,
     StepDecay,
 )
+from ._noam import Noam
+from ._wsd import Decay, WarmupStableDecay
 
 ScalarFn = Callable[[int], float]
 
@@ -163,15 +167,44 @@ def _one_cycle(node: OneCycle) -> ScalarFn:
     return one_cycle
 
 
+def _ramp(shape: str, start: float, target: float, steps: int) -> ScalarFn:
+    """The warmup ramp from ``start`` toward ``target`` for ``k < steps``."""
+    if shape == "cosine":
+
+        def cosine_ramp(k: int) -> float:
+            return start + (target - start) * (0.5 * (1.0 - cos(pi * (k / steps))))
+
+        return cosine_ramp
+    if shape == "1-sqrt":
+
+        def sqrt_ramp(k: int) -> float:
+            return start + (target - start) * (1.0 - sqrt(1.0 - k / steps))
+
+        return sqrt_ramp
+    if shape == "exponential":
+        # log(target) - log(start) rather than log(target / start): the ratio may overflow.
+        span = log(target) - log(start)
+
+        def exponential_ramp(k: int) -> float:
+            return start * exp(span * (k / steps))
+
+        return exponential_ramp
+
+    def linear_ramp(k: int) -> float:
+        return start + (target - start) * (k / steps)
+
+    return linear_ramp
+
+
 @compile_scalar.register
 def _with_warmup(node: WithWarmup) -> ScalarFn:
     inner = compile_scalar(node.schedule)
-    steps, start = node.warmup.steps, node.warmup.start_lr
-    target = inner(0)
+    steps = node.warmup.steps
+    ramp = _ramp(node.warmup.shape, node.warmup.start_lr, inner(0), steps)
 
     def with_warmup(k: int) -> float:
         if k < steps:
-            return start + (target - start) * (k / steps)
+            return ramp(k)
         return inner(k - steps)
 
     return with_warmup
@@ -207,3 +240,84 @@ def _scaled(node: Scaled) -> ScalarFn:
         return inner(k) * factor
 
     return scaled
+
+
+@compile_scalar.register
+def _cyclic(node: Cyclic) -> ScalarFn:
+    base, height = node.base_lr, node.max_lr - node.base_lr
+    up = node.step_size_up
+    down = node.step_size_down or up  # never None once constructed
+    size, mode, gamma = up + down, node.mode, node.gamma
+
+    def cyclic(k: int) -> float:
+        cycle, t = divmod(k, size)
+        wave = t / up if t <= up else (size - t) / down
+        if mode == "triangular":
+            scale = 1.0
+        elif mode == "triangular2":
+            scale = 0.5**cycle  # torch's 1 / 2 ** cycle, which would overflow past 1023
+        else:
+            scale = gamma**k
+        return base + height * wave * scale
+
+    return cyclic
+
+
+@compile_scalar.register
+def _noam(node: Noam) -> ScalarFn:
+    factor, slope = node.scale * node.d_model**-0.5, node.warmup_steps**-1.5
+
+    def noam(k: int) -> float:
+        n = k + 1
+        rate: float = factor * min(n**-0.5, n * slope)
+        return rate
+
+    return noam
+
+
+@compile_scalar.register
+def _decay(node: Decay) -> ScalarFn:
+    base, end, total, shape = node.base_lr, node.end_lr, node.steps, node.shape
+    if shape == "cosine":  # the operations of Cosine, so the values are identical
+
+        def cosine_decay(k: int) -> float:
+            return end + 0.5 * (base - end) * (1.0 + cos(pi * (k if k < total else total) / total))
+
+        return cosine_decay
+    # With the steps left (total - k) / total, exactly 0 at the end in any backend:
+    # 1 - p, and 1 - sqrt(p) as (1 - p) / (1 + sqrt(p)), which also avoids cancellation.
+    if shape == "1-sqrt":
+
+        def sqrt_decay(k: int) -> float:
+            done = k if k < total else total
+            return end + (base - end) * ((total - done) / total / (1.0 + sqrt(done / total)))
+
+        return sqrt_decay
+
+    def linear_decay(k: int) -> float:
+        return end + (base - end) * ((total - (k if k < total else total)) / total)
+
+    return linear_decay
+
+
+@compile_scalar.register
+def _warmup_stable_decay(node: WarmupStableDecay) -> ScalarFn:
+    return compile_scalar(node.expand())
+
+
+@compile_scalar.register
+def _interpolate(node: Interpolate) -> ScalarFn:
+    steps = [step for step, _ in node.points]
+    values = [value for _, value in node.points]
+    last, cosine = len(steps) - 1, node.shape == "cosine"
+
+    def interpolate(k: int) -> float:
+        i = bisect_right(steps, k) - 1
+        if i >= last:
+            return values[last]
+        p = (k - steps[i]) / (steps[i + 1] - steps[i])
+        if cosine:
+            p = 0.5 * (1.0 - cos(pi * p))
+        return values[i] + (values[i + 1] - values[i]) * p
+
+    return interpolate

@@ -83,3 +83,13 @@ def step(value: Any) -> int:
     if result < 0:
         raise StepError(f"step must be a non-negative int, got {value!r}")
     return result
+
+
+def choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
+    """One of the strings in ``allowed`` (a mode or a shape), named in the error."""
+    options = ", ".join(repr(option) for option in allowed)
+    if not isinstance(value, str):
+        raise ParameterTypeError(f"{name} must be one of {options}, got {_describe(value)}")
+    if value not in allowed:
+        raise ParameterValueError(f"{name} must be one of {options}, got {value!r}")
+    return value

@@ -1,0 +1,76 @@
+"""A schedule given by its rates at milestone steps, interpolated in between."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import _validate as validate
+from ._base import Schedule, store
+from ._errors import ParameterTypeError, ParameterValueError
+from ._shapes import INTERPOLATE_SHAPES
+
+
+def _points(value: object) -> tuple[tuple[int, float], ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ParameterTypeError(
+            f"points must be a sequence of (step, lr) pairs, got {value!r} ({type(value).__name__})"
+        )
+    points: list[tuple[int, float]] = []
+    for point in value:
+        if isinstance(point, (str, bytes)) or not isinstance(point, Iterable):
+            raise ParameterTypeError(f"each of points must be a (step, lr) pair, got {point!r}")
+        pair = tuple(point)
+        if len(pair) != 2:
+            raise ParameterValueError(f"each of points must be a (step, lr) pair, got {point!r}")
+        step = validate.count("points step", pair[0], minimum=0)
+        if points and step <= points[-1][0]:
+            raise ParameterValueError(
+                f"points steps must be strictly increasing, got {step!r} after {points[-1][0]!r}"
+            )
+        points.append((step, validate.rate("points lr", pair[1])))
+    if len(points) < 2:
+        raise ParameterValueError(f"points needs at least two (step, lr) pairs, got {value!r}")
+    if points[0][0] != 0:
+        raise ParameterValueError(
+            f"points must start at step 0 (the rate there is the schedule's first), "
+            f"got a first step of {points[0][0]!r}"
+        )
+    return tuple(points)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Interpolate(Schedule):
+    """Rates given at milestone steps, interpolated in between, held after the last.
+
+    ``points = ((s_0, v_0), ..., (s_n, v_n))`` with ``0 = s_0 < s_1 < ... < s_n`` (at
+    least two points). For ``s_i <= k < s_(i+1)``, with ``p = (k - s_i) / (s_(i+1) - s_i)``:
+
+    - ``shape="linear"``: ``lr(k) = v_i + (v_(i+1) - v_i) * p``;
+    - ``shape="cosine"``: ``lr(k) = v_i + (v_(i+1) - v_i) * (1 - cos(pi * p)) / 2``;
+
+    and ``lr(k) = v_n`` for ``k >= s_n``. So ``lr(s_i) = v_i`` exactly at every
+    milestone, every value lies between its two neighbours, and the duration is
+    ``s_n``. Useful for copying a schedule from a paper's table.
+
+    Like optax ``piecewise_interpolate_schedule`` and fastai ``combine_scheds``, which
+    parametrise differently: optax takes ``init_value`` and multiplicative
+    ``boundaries_and_scales``, so its ``{b_1: c_1, b_2: c_2}`` is ``points=((0, v),
+    (b_1, v * c_1), (b_2, v * c_1 * c_2))``; fastai takes fractions of the run and a
+    schedule per piece (``SchedLin``, ``SchedCos``), which become milestones at those
+    fractions of the total.
+    """
+
+    points: tuple[tuple[int, float], ...]
+    shape: str
+
+    def __post_init__(self) -> None:
+        store(
+            self,
+            points=_points(self.points),
+            shape=validate.choice("shape", self.shape, INTERPOLATE_SHAPES),
+        )
+
+    @property
+    def duration(self) -> int | None:
+        return self.points[-1][0]

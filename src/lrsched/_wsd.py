@@ -1,0 +1,206 @@
+"""Shaped decays and the warmup-stable-decay (WSD) schedule built from them."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass
+
+from . import _validate as validate
+from ._base import Schedule, store
+from ._composites import Warmup
+from ._errors import ParameterTypeError, ParameterValueError
+from ._leaves import Constant
+from ._shapes import DECAY_SHAPES, WARMUP_SHAPES
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decay(Schedule):
+    """A decay from ``base_lr`` to ``end_lr`` over ``steps`` (``T``) with a chosen shape.
+
+    With progress ``p = min(k, T) / T``, ``lr(k) = end_lr + (base_lr - end_lr) * g(p)``:
+
+    - ``shape="linear"``: ``g(p) = 1 - p`` (the values of ``Linear``, to rounding);
+    - ``shape="cosine"``: ``g(p) = (1 + cos(pi * p)) / 2`` (exactly the values of
+      ``Cosine``);
+    - ``shape="1-sqrt"``: ``g(p) = 1 - sqrt(p)``, the cooldown of Hägele et al.,
+      "Scaling Laws and Compute-Optimal Training Beyond Fixed Training Durations"
+      (NeurIPS 2024): it drops fastest at the start and flattens toward ``end_lr``.
+
+    ``lr(0) = base_lr`` (to rounding), ``lr(T) = end_lr`` exactly, held after. The
+    evaluators compute ``1 - p`` as ``(T - min(k, T)) / T`` and ``1 - sqrt(p)`` as
+    ``(1 - p) / (1 + sqrt(p))``, so the end is exact in every backend (XLA rewrites
+    ``k / T`` into a multiply) and nothing cancels near it. The decay phase of
+    ``WarmupStableDecay``. Duration ``T``.
+    """
+
+    base_lr: float
+    end_lr: float
+    steps: int
+    shape: str
+
+    def __post_init__(self) -> None:
+        store(
+            self,
+            base_lr=validate.rate("base_lr", self.base_lr),
+            end_lr=validate.rate("end_lr", self.end_lr),
+            steps=validate.count("steps", self.steps),
+            shape=validate.choice("shape", self.shape, DECAY_SHAPES),
+        )
+
+    @property
+    def duration(self) -> int | None:
+        return self.steps
+
+
+class _Expanding(Schedule):
+    """A schedule defined as a tree of other nodes, built once and kept in a hidden slot.
+
+    Like ``_scalar_fn``, the slot is not a dataclass field: it is not in ``==``, ``hash``,
+    ``repr`` or pickles. Building the tree once, at construction, also keeps node
+    construction (and its validation) out of ``torch.compile`` and ``jax.jit`` traces.
+    """
+
+    __slots__ = ("_expanded",)
+
+    @abstractmethod
+    def _expansion(self) -> Schedule:
+        """Build the tree (called once)."""
+
+    def expand(self) -> Schedule:
+        """The same schedule written with operators (the form every evaluator runs)."""
+        try:
+            tree: Schedule = self._expanded  # type: ignore[attr-defined]
+        except AttributeError:
+            tree = self._expansion()
+            object.__setattr__(self, "_expanded", tree)
+        return tree
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarmupStableDecay(_Expanding):
+    """Warmup, a stable plateau at ``peak_lr``, then a shaped decay to ``min_lr`` (WSD).
+
+    From MiniCPM (Hu et al., 2024, arXiv:2404.06395) and Hägele et al., "Scaling Laws
+    and Compute-Optimal Training Beyond Fixed Training Durations" (NeurIPS 2024). With
+    ``W = warmup_steps``, ``T = total_steps``, decay length ``D`` (``decay_steps``, or
+    ``round(decay_fraction * T)``, half to even) and stable length ``S = T - W - D``:
+
+    - ``k < W``: the ramp of ``Warmup(steps=W, start_lr=start_lr, shape=warmup_shape)``
+      from ``start_lr`` to ``peak_lr``;
+    - ``W <= k < W + S``: ``lr(k) = peak_lr``;
+    - ``W + S <= k``: ``Decay(base_lr=peak_lr, end_lr=min_lr, steps=D,
+      shape=decay_shape)`` at ``k - W - S``, reaching ``min_lr`` at ``k = T`` and
+      holding it.
+
+    Give exactly one of ``decay_steps`` and ``decay_fraction`` (in (0, 1]). ``W`` and
+    ``S`` may be 0; ``D >= 1``. Duration ``T``. ``expand()`` returns the same schedule
+    written with operators, ``Warmup(...) >> Constant(lr=peak_lr)[:S] | Decay(...)``,
+    and every evaluator evaluates that form, so the two agree exactly.
+
+    transformers ``get_wsd_schedule(opt, num_warmup_steps=W, num_decay_steps=D,
+    num_stable_steps=S, warmup_type, decay_type, min_lr_ratio=m)`` with base rate
+    ``lr`` is ``peak_lr=lr``, ``min_lr=start_lr=m * lr``, ``warmup_shape=warmup_type``,
+    ``decay_shape=decay_type`` (its cosine with the default ``num_cycles=0.5`` only).
+    """
+
+    peak_lr: float
+    min_lr: float
+    start_lr: float
+    warmup_steps: int
+    total_steps: int
+    decay_steps: int | None = None
+    decay_fraction: float | None = None
+    decay_shape: str
+    warmup_shape: str = "linear"
+
+    def __post_init__(self) -> None:
+        store(
+            self,
+            peak_lr=validate.rate("peak_lr", self.peak_lr),
+            min_lr=validate.rate("min_lr", self.min_lr),
+            start_lr=validate.rate("start_lr", self.start_lr),
+            warmup_steps=validate.count("warmup_steps", self.warmup_steps, minimum=0),
+            total_steps=validate.count("total_steps", self.total_steps),
+            decay_shape=validate.choice("decay_shape", self.decay_shape, DECAY_SHAPES),
+            warmup_shape=validate.choice("warmup_shape", self.warmup_shape, WARMUP_SHAPES),
+        )
+        if (self.decay_steps is None) == (self.decay_fraction is None):
+            raise ParameterTypeError(
+                "give exactly one of decay_steps and decay_fraction, got "
+                f"decay_steps={self.decay_steps!r}, decay_fraction={self.decay_fraction!r}"
+            )
+        if self.decay_steps is not None:
+            store(self, decay_steps=validate.count("decay_steps", self.decay_steps))
+        else:
+            fraction = validate.real("decay_fraction", self.decay_fraction)
+            if not 0.0 < fraction <= 1.0:
+                raise ParameterValueError(
+                    f"decay_fraction must be in (0, 1], got {self.decay_fraction!r}"
+                )
+            store(self, decay_fraction=fraction)
+            if self.decay_length < 1:
+                raise ParameterValueError(
+                    f"decay_fraction {fraction!r} of total_steps {self.total_steps!r} "
+                    "rounds to 0 decay steps; raise one of them"
+                )
+        if self.warmup_steps + self.decay_length > self.total_steps:
+            raise ParameterValueError(
+                f"warmup_steps + decay steps must be <= total_steps, got "
+                f"{self.warmup_steps!r} + {self.decay_length!r} > {self.total_steps!r}"
+            )
+        exponential = self.warmup_steps and self.warmup_shape == "exponential"
+        if exponential and (self.start_lr == 0.0 or self.peak_lr == 0.0):
+            raise ParameterValueError(
+                "start_lr and peak_lr must be > 0 for warmup_shape='exponential', got "
+                f"start_lr={self.start_lr!r}, peak_lr={self.peak_lr!r}"
+            )
+        self.expand()  # builds and checks the tree (an exponential ramp's ratio, too)
+
+    @property
+    def decay_length(self) -> int:
+        """``D``: ``decay_steps``, or ``decay_fraction`` of ``total_steps`` rounded."""
+        if self.decay_steps is not None:
+            return self.decay_steps
+        return round((self.decay_fraction or 0.0) * self.total_steps)
+
+    @property
+    def stable_steps(self) -> int:
+        """``S = total_steps - warmup_steps - D``, the length of the plateau."""
+        return self.total_steps - self.warmup_steps - self.decay_length
+
+    def _expansion(self) -> Schedule:
+        peak, stable = self.peak_lr, self.stable_steps
+        decay = Decay(
+            base_lr=peak,
+            end_lr=self.min_lr,
+            steps=self.decay_length,
+            shape=self.decay_shape,
+        )
+        head: Schedule = Constant(lr=peak)[:stable] if stable else decay
+        if self.warmup_steps:
+            warmup = Warmup(
+                steps=self.warmup_steps,
+                start_lr=self.start_lr,
+                shape=self.warmup_shape,
+            )
+            head = warmup >> head
+        return head | decay if stable else head
+
+    @property
+    def duration(self) -> int | None:
+        return self.total_steps
+
+    def __repr__(self) -> str:
+        given = (
+            f"decay_steps={self.decay_steps!r}"
+            if self.decay_steps is not None
+            else f"decay_fraction={self.decay_fraction!r}"
+        )
+        shape = self.warmup_shape
+        warmup_shape = "" if shape == "linear" else f", warmup_shape={shape!r}"
+        return (
+            f"WarmupStableDecay(peak_lr={self.peak_lr!r}, min_lr={self.min_lr!r}, "
+            f"start_lr={self.start_lr!r}, warmup_steps={self.warmup_steps!r}, "
+            f"total_steps={self.total_steps!r}, {given}, "
+            f"decay_shape={self.decay_shape!r}{warmup_shape})"
+        )
