@@ -12,10 +12,13 @@ from ._array import evaluate
 from ._base import Schedule
 from ._base import restore as _restore
 from ._composites import Bounded, Phases, Scaled, Warmup, WithWarmup
+from ._config import from_dict
 from ._errors import (
     CompositionError,
+    ConfigError,
     ParameterTypeError,
     ParameterValueError,
+    ParseError,
     ScheduleError,
     StepError,
     StepTypeError,
@@ -48,6 +51,7 @@ from ._legacy import (
     step_decay,
     with_warmup,
 )
+from ._parse import parse
 from ._range import value_range
 
 __version__ = "0.2.0"
@@ -55,6 +59,7 @@ __version__ = "0.2.0"
 __all__ = [
     "Bounded",
     "CompositionError",
+    "ConfigError",
     "Constant",
     "Cosine",
     "CosineRestarts",
@@ -65,6 +70,7 @@ __all__ = [
     "OneCycle",
     "ParameterTypeError",
     "ParameterValueError",
+    "ParseError",
     "Phases",
     "Polynomial",
     "Scaled",
@@ -81,10 +87,12 @@ __all__ = [
     "cosine_restarts",
     "evaluate",
     "exponential",
+    "from_dict",
     "inverse_sqrt",
     "linear",
     "multi_step",
     "one_cycle",
+    "parse",
     "polynomial",
     "sample",
     "sequential",
