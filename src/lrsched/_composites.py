@@ -149,8 +149,10 @@ class Bounded(Schedule):
         _schedule("schedule", self.schedule)
         store(self, steps=validate.count("steps", self.steps))
         inner = self.schedule
-        if isinstance(inner, Bounded) and self.steps <= inner.steps:
-            store(self, schedule=inner.schedule)
+        # A loop, not an if: in s[:a][:b][:c] with a < b, c <= a drops both bounds.
+        while isinstance(inner, Bounded) and self.steps <= inner.steps:
+            inner = inner.schedule
+        store(self, schedule=inner)
 
     @property
     def duration(self) -> int | None:
