@@ -56,7 +56,7 @@ _KINDS: dict[type[ast.AST], str] = {
     ast.Starred: "unpacking with *",
 }
 
-_WINDOW = 70  # characters of a long line shown around the offending span
+_WINDOW = 100  # characters of a long line shown around the offending span
 
 
 def parse(text: str) -> Schedule:
