@@ -15,6 +15,7 @@ import dataclasses
 import inspect
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import lrsched
@@ -97,6 +98,13 @@ def signature(cls: type[Node]) -> str:
     return f"{cls.__name__}({', '.join(f'{name}=...' for name in names)})"
 
 
+def bare_signature(function: Callable[..., object]) -> inspect.Signature:
+    """The signature without annotations: ``(*, lr)`` rather than ``(*, lr: 'float')``."""
+    full = inspect.signature(function)
+    parameters = [p.replace(annotation=p.empty) for p in full.parameters.values()]
+    return full.replace(parameters=parameters, return_annotation=full.empty)
+
+
 def reference() -> tuple[str, dict[str, Schedule]]:
     """The text of reference.md, and the schedule to plot for each image name."""
     classes = node_classes()
@@ -137,7 +145,7 @@ def reference() -> tuple[str, dict[str, Schedule]]:
     ]
     for name, function in functions.items():
         summary = (function.__doc__ or "").strip().splitlines()[0]
-        parts.append(f"- `{name}{inspect.signature(function)}`: {markdown(summary)}")
+        parts.append(f"- `{name}{bare_signature(function)}`: {markdown(summary)}")
     return "\n".join(parts) + "\n", plots
 
 
