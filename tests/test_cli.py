@@ -126,6 +126,8 @@ def test_errors_are_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], tmp_
     (tmp_path / "s.toml").write_text("")
     (tmp_path / "latin.json").write_bytes(b"\xff\xfe")
     (tmp_path / "wrong.json").write_text('{"version": 1, "type": "Constant", "lr": -1}')
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "taken.png").mkdir()  # a directory where the figure should go
     cases = {
         ("show", "foo(lr=1)"): "unknown name 'foo' (line 1, column 1: 'foo')",
         ("show", "Constant(lr=-1)"): "lr must be >= 0",
@@ -135,11 +137,13 @@ def test_errors_are_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], tmp_
         ("show", f"@{tmp_path / 's.toml'}"): "expected a .json, .yaml or .yml file",
         ("show", f"@{tmp_path / 'latin.json'}"): "cannot read",
         ("show", f"@{tmp_path / 'wrong.json'}"): "lr must be >= 0",
+        ("show", f"@{tmp_path / 'deep.json'}"): "nested too deeply",
         ("show", COSINE, "--steps", "0"): "expected a number >= 1",
         ("show", COSINE, "--steps", "x"): "expected a whole number",
         ("table", COSINE): "required: --steps",
         ("plot", COSINE, "-o", str(tmp_path / "out.txt")): "-o must end in .png, .svg or .pdf",
         ("plot", COSINE, "-o", str(tmp_path / "no" / "dir" / "out.png")): "cannot write",
+        ("plot", COSINE, "-o", str(tmp_path / "taken.png")): "cannot write",
         ("nope",): "invalid choice",
         (): "required: COMMAND",
     }

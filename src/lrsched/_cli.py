@@ -71,6 +71,8 @@ def _load_yaml(text: str, path: Path) -> object:
         return yaml.load(text, Loader=Loader)  # a SafeLoader: builds plain data only
     except yaml.YAMLError as exc:
         raise CliError(f"{path} is not valid YAML: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise CliError(f"{path} is nested too deeply") from None
 
 
 def _read_file(path: Path) -> object:
@@ -85,6 +87,8 @@ def _read_file(path: Path) -> object:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise CliError(f"{path} is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise CliError(f"{path} is nested too deeply") from None
     if suffix in (".yaml", ".yml"):
         return _load_yaml(text, path)
     raise CliError(f"{path}: expected a .json, .yaml or .yml file, got {suffix or 'no suffix'!r}")
@@ -141,6 +145,8 @@ def _plot(args: argparse.Namespace, schedules: list[Schedule]) -> str:
     path = Path(args.output)
     if path.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise CliError(f"-o must end in .png, .svg or .pdf, got {args.output!r}")
+    if not path.parent.is_dir():
+        raise CliError(f"cannot write {path}: no directory {path.parent}")
     steps = args.steps or max(summary.default_steps(s)[0] for s in schedules)
     try:
         plot(
@@ -217,6 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = str(exc).splitlines() or [type(exc).__name__]
         print(f"lrsched: error: {lines[0]}", file=sys.stderr)
         return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("lrsched: interrupted", file=sys.stderr)
+        return 130
     try:
         print(output)
         sys.stdout.flush()
