@@ -161,8 +161,9 @@ def test_refused_text_is_located(text: str, culprit: str, reason: str) -> None:
 def test_syntax_errors_point_at_the_place() -> None:
     with pytest.raises(ParseError, match="invalid syntax") as info:
         parse("Constant(lr=1) | ")
-    _first, _source, caret = str(info.value).splitlines()
+    first, _source, caret = str(info.value).splitlines()
     assert caret.index("^") == len("  Constant(lr=1) | ")  # the end of the text
+    assert first.endswith("(line 1, column 18, the end of the line)")
     with pytest.raises(ParseError, match="column 13") as info:
         parse("Constant(lr=1 2)")
 

@@ -118,9 +118,9 @@ def _point(text: str, line: int, start: int, end: int, message: str) -> str:
     prefix = "..." if left > 0 else ""
     suffix = "..." if left + _WINDOW < len(source) else ""
     caret = " " * (len(prefix) + start - left) + "^" * max(1, min(end, left + _WINDOW) - start)
+    where = f": {snippet!r}" if snippet else ", the end of the line"
     return (
-        f"{message} (line {line}, column {start + 1}: {snippet!r})\n"
-        f"  {prefix}{shown}{suffix}\n  {caret}"
+        f"{message} (line {line}, column {start + 1}{where})\n  {prefix}{shown}{suffix}\n  {caret}"
     )
 
 
