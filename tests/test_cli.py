@@ -206,7 +206,7 @@ def test_as_a_process(tmp_path: Path) -> None:
         check=False,
     )
     assert bad.returncode == 2
-    assert bad.stderr.startswith("lrsched: error: unknown name 'nan'")
+    assert bad.stderr == "lrsched: error: lr must be a finite number, got nan\n"
     assert bad.stderr.count("\n") == 1
     # A reader that stops early (like head) ends the command quietly.
     with subprocess.Popen(

@@ -216,6 +216,12 @@ def test_empty_and_non_text() -> None:
 def test_library_errors_propagate_unchanged() -> None:
     with pytest.raises(ParameterValueError, match="lr must be a finite number, got inf"):
         parse("Constant(lr=1e999)")
+    with pytest.raises(ParameterValueError, match="lr must be a finite number, got inf"):
+        parse("Constant(lr=inf)")
+    with pytest.raises(ParameterValueError, match="lr must be a finite number, got nan"):
+        parse("Constant(lr=-nan)")
+    with pytest.raises(ParameterValueError, match="factor must be a finite number, got nan"):
+        parse("Constant(lr=1) * nan")
     with pytest.raises(ParameterValueError, match="finite"):
         parse("Cosine(base_lr=1.0, min_lr=0.0, total_steps=10) * 1e999")
     with pytest.raises(CompositionError, match="never ends"):

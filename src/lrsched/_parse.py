@@ -6,8 +6,8 @@ for unbounded work (there is no ``**``). The language:
 
 - calls, by name, of the exported node classes and of the 0.1.0 constructors
   (discovered from ``lrsched.__all__``), with the arguments their signatures accept;
-- literals: ints, floats (with unary ``-`` and ``+``), strings, ``True``, ``False``,
-  ``None``, and tuples and lists of those;
+- literals: ints, floats (with unary ``-`` and ``+``, and ``inf`` and ``nan``), strings,
+  ``True``, ``False``, ``None``, and tuples and lists of those;
 - the operators ``|``, ``>>``, ``*`` and ``/`` with a schedule on at least one side,
   and the slice ``s[:n]``.
 
@@ -55,6 +55,10 @@ _KINDS: dict[type[ast.AST], str] = {
     ast.NamedExpr: "an assignment expression",
     ast.Starred: "unpacking with *",
 }
+
+# How Python prints the non-finite floats; read as floats, so that the constructors
+# refuse them with their own message ("lr must be a finite number, got inf").
+_FLOAT_NAMES = frozenset({"inf", "nan"})
 
 _WINDOW = 100  # characters of a long line shown around the offending span
 
@@ -190,6 +194,8 @@ class _Reader:
             items = [self.value(item) for item in node.elts]
             return tuple(items) if isinstance(node, ast.Tuple) else items
         if isinstance(node, ast.Name):
+            if node.id in _FLOAT_NAMES:
+                return float(node.id)
             if node.id in constructors():
                 raise self.error(
                     node, f"{node.id} must be called with its arguments, as in {node.id}(...)"
