@@ -240,3 +240,34 @@ def test_python_dash_m_runs_main(
         runpy.run_module("lrsched", run_name="__main__")
     assert info.value.code == 0
     assert capsys.readouterr().out.startswith(COSINE)
+
+
+def test_interrupt_and_closed_pipe_end_quietly(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from lrsched import _cli
+
+    def interrupted(argv: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_cli, "run", interrupted)
+    assert _cli.main([]) == 130
+    assert capsys.readouterr().err == "lrsched: interrupted\n"
+    monkeypatch.undo()
+
+    class ClosedPipe(io.StringIO):
+        """A stdout whose reader has gone; its descriptor is a scratch file."""
+
+        def __init__(self, fd: int) -> None:
+            super().__init__()
+            self.fd = fd
+
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+        def fileno(self) -> int:
+            return self.fd
+
+    with (tmp_path / "scratch").open("w") as scratch:
+        monkeypatch.setattr(sys, "stdout", ClosedPipe(scratch.fileno()))
+        assert _cli.main(["table", COSINE, "--steps", "5"]) == 1

@@ -8,13 +8,11 @@ cause prints one line to stderr and exits with status 2; there are no tracebacks
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -125,18 +123,22 @@ def _show(schedule: Schedule, steps: int | None) -> str:
     return "\n".join(out)
 
 
-def _table(schedule: Schedule, steps: int, every: int, form: str) -> str:
-    rows = [(k, schedule(k)) for k in range(0, steps, every)]
-    if form == "json":
-        return json.dumps([{"step": k, "lr": value} for k, value in rows])
-    if form == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["step", "lr"])
-        writer.writerows(rows)
-        return buffer.getvalue().rstrip("\n")
-    width = max(len("step"), len(str(rows[-1][0])))
-    return "\n".join([f"{'step':>{width}}  lr", *(f"{k:>{width}}  {v!r}" for k, v in rows)])
+def _table(schedule: Schedule, steps: int, every: int, form: str) -> Iterator[str]:
+    """The lines of the table, made as they are printed, so a long table streams."""
+    picked = range(0, steps, every)
+    if form == "json":  # one record per line, so the output is both JSON and greppable
+        yield "["
+        for k in picked:
+            comma = "," if k + every < steps else ""
+            yield f"  {json.dumps({'step': k, 'lr': schedule(k)})}{comma}"
+        yield "]"
+    elif form == "csv":
+        yield "step,lr"
+        yield from (f"{k},{schedule(k)!r}" for k in picked)
+    else:
+        width = max(len("step"), len(str(picked[-1])))
+        yield f"{'step':>{width}}  lr"
+        yield from (f"{k:>{width}}  {schedule(k)!r}" for k in picked)
 
 
 def _plot(args: argparse.Namespace, schedules: list[Schedule]) -> str:
@@ -205,32 +207,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: Sequence[str] | None = None) -> str:
-    """Run a command and return what it prints; errors are raised, not printed."""
+def run(argv: Sequence[str] | None = None) -> Iterator[str]:
+    """Run a command and return the lines it prints; errors are raised, not printed."""
     args = build_parser().parse_args(argv)
     if args.command == "show":
-        return _show(load(args.expr), args.steps)
+        return iter(_show(load(args.expr), args.steps).splitlines())
     if args.command == "table":
         return _table(load(args.expr), args.steps, args.every, args.format)
-    return _plot(args, [load(expr) for expr in args.exprs])
+    return iter([_plot(args, [load(expr) for expr in args.exprs])])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script: print the output, or one error line and exit status 2."""
     try:
-        output = run(argv)
+        for line in run(argv):
+            print(line)
+        sys.stdout.flush()
     except (CliError, ScheduleError, MissingExtraError) as exc:
         lines = str(exc).splitlines() or [type(exc).__name__]
         print(f"lrsched: error: {lines[0]}", file=sys.stderr)
         return USAGE_ERROR
-    except KeyboardInterrupt:
-        print("lrsched: interrupted", file=sys.stderr)
-        return 130
-    try:
-        print(output)
-        sys.stdout.flush()
     except BrokenPipeError:
         # The reader (say, head) has gone; stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        print("lrsched: interrupted", file=sys.stderr)
+        return 130
     return 0
