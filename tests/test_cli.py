@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -11,8 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lrsched import Constant, Cosine, Warmup, parse
+from strategies import trees
 
 README = (
     "Warmup(steps=100, start_lr=0.0) >> Cosine(base_lr=0.001, min_lr=1e-05, total_steps=900)"
@@ -271,3 +275,20 @@ def test_interrupt_and_closed_pipe_end_quietly(
     with (tmp_path / "scratch").open("w") as scratch:
         monkeypatch.setattr(sys, "stdout", ClosedPipe(scratch.fileno()))
         assert _cli.main(["table", COSINE, "--steps", "5"]) == 1
+
+
+@settings(max_examples=60)
+@given(st.one_of(st.text(max_size=40), trees.map(repr)))
+def test_any_expression_prints_output_or_one_error_line(text: str) -> None:
+    from lrsched._cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["show", text, "--steps", "7"])
+    if code == 0:
+        assert out.getvalue().startswith(repr(parse(text)))
+        assert err.getvalue() == ""
+    else:
+        assert code == 2
+        assert err.getvalue().startswith("lrsched: error: ")
+        assert err.getvalue().count("\n") == 1
