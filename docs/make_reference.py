@@ -31,7 +31,8 @@ IMAGES = DOCS / "img"
 FIELD_EXAMPLES: dict[str, object] = {
     "lr": 1e-3,
     "base_lr": 1e-3,
-    "max_lr": 1e-3,
+    "peak_lr": 1e-3,
+    "max_lr": 2e-3,
     "min_lr": 1e-4,
     "end_lr": 1e-4,
     "start_lr": 0.0,
@@ -47,6 +48,12 @@ FIELD_EXAMPLES: dict[str, object] = {
     "initial_div": 25.0,
     "final_div": 1e4,
     "steps": 60,
+    "step_size_up": 20,
+    "decay_steps": 30,
+    "d_model": 512,
+    "shape": "cosine",
+    "decay_shape": "1-sqrt",
+    "points": ((0, 1e-3), (30, 2e-4), (60, 6e-4), (100, 1e-4)),
     "factor": 0.5,
     "schedule": Cosine(base_lr=1e-3, min_lr=1e-4, total_steps=100),
     "warmup": Warmup(steps=20, start_lr=0.0),
@@ -65,13 +72,18 @@ def example(cls: type[Node]) -> Node | None:
                 continue
             if isinstance(built, cls):
                 return built
-    names = [field.name for field in dataclasses.fields(cls) if field.init]  # type: ignore[arg-type]
-    if not all(name in FIELD_EXAMPLES for name in names):
+    fields = [field for field in dataclasses.fields(cls) if field.init]  # type: ignore[arg-type]
+    required = [f.name for f in fields if f.default is f.default_factory is dataclasses.MISSING]
+    if not all(name in FIELD_EXAMPLES for name in required):
         return None
-    try:
-        return cls(**{name: FIELD_EXAMPLES[name] for name in names})
-    except lrsched.ScheduleError:
-        return None
+    optional = [f.name for f in fields if f.name not in required and f.name in FIELD_EXAMPLES]
+    # The required fields alone, else with one optional field (for "give one of a and b").
+    for extra in [[], *([name] for name in optional)]:
+        try:
+            return cls(**{name: FIELD_EXAMPLES[name] for name in required + extra})
+        except lrsched.ScheduleError:
+            continue
+    return None
 
 
 def plotted(node: Node) -> Schedule:
