@@ -23,23 +23,63 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FLAGS = doctest.ELLIPSIS
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
-def test_python_examples_in_the_docs(page: Path) -> None:
-    # A page whose examples need an optional package says so in a comment,
-    # <!-- doctest: requires torch, optax -->, and is skipped (visibly) without it.
-    text = page.read_text(encoding="utf-8")
-    for names in re.findall(r"<!-- doctest: requires ([\w, .]+) -->", text):
-        for name in names.split(","):
-            pytest.importorskip(name.strip(), reason=f"{page.name} needs {name.strip()}")
-    result = doctest.testfile(str(page), module_relative=False, optionflags=FLAGS)
-    assert result.failed == 0
+def python_blocks(page: Path) -> list[tuple[int, str]]:
+    """The fenced Python blocks of a page, each with the line number where it starts."""
+    text = page.read_text("utf-8")
+    return [
+        (text.count("\n", 0, match.start(1)), match.group(1))
+        for match in re.finditer(r"```(?:python|pycon|py)\n(.*?)```", text, re.DOTALL)
+    ]
+
+
+def missing_imports(block: str) -> list[str]:
+    """Packages that a block's imports (``>>> import x``, ``>>> from x.y import z``) need
+    and that are not installed, such as torch for ``from lrsched.torch import ...``."""
+    names = re.findall(r"^>>> (?:import|from) +(.+?)(?: import .*)?$", block, re.MULTILINE)
+    missing = set()
+    for module in {part.split(" as ")[0].strip() for n in names for part in n.split(",")}:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            missing.add((exc.name or module).split(".")[0])
+    return sorted(missing)
+
+
+BLOCKS = [(page, i) for page in PAGES for i in range(len(python_blocks(page)))]
+
+
+@pytest.mark.parametrize(("page", "index"), BLOCKS, ids=[f"{p.name}-{i + 1}" for p, i in BLOCKS])
+def test_python_examples_in_the_docs(page: Path, index: int) -> None:
+    """Each fenced block runs after the page's earlier blocks, which define its names.
+    A block that imports a package that is not installed is skipped, visibly."""
+    blocks = python_blocks(page)
+    missing = missing_imports(blocks[index][1])
+    if missing:
+        pytest.skip(f"{page.name} block {index + 1} needs {', '.join(missing)}")
+    parser = doctest.DocTestParser()
+    globs: dict[str, object] = {"__name__": "__main__"}
+    for number, (line, block) in enumerate(blocks[: index + 1]):
+        if number < index and missing_imports(block):
+            continue
+        test = parser.get_doctest(block, globs, f"{page.name}-{number + 1}", str(page), line)
+        runner = doctest.DocTestRunner(optionflags=FLAGS)
+        if number < index:
+            runner.run(test, out=lambda _: None, clear_globs=False)
+        else:
+            assert runner.run(test, clear_globs=False).failed == 0
+        globs = test.globs
 
 
 @pytest.mark.parametrize(
     "name", [m.name for m in pkgutil.iter_modules(lrsched.__path__) if m.name != "__main__"]
 )
 def test_docstring_examples_in_the_package(name: str) -> None:
-    module = importlib.import_module(f"lrsched.{name}")
+    try:
+        module = importlib.import_module(f"lrsched.{name}")
+    except ModuleNotFoundError as exc:  # an adapter for a framework that is not installed
+        if (exc.name or "lrsched").split(".")[0] == "lrsched":
+            raise
+        pytest.skip(f"lrsched.{name} needs {exc.name}")
     result = doctest.testmod(module, optionflags=FLAGS)
     assert result.failed == 0
 
