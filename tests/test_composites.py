@@ -125,6 +125,9 @@ def test_nested_slices_normalise_only_when_equal() -> None:
     assert longer != COS[:4]
     assert longer.duration == 8
     assert [longer(k) for k in range(10)] == [COS[:4](k) for k in range(10)]
+    # Normalising is complete, so a rebuilt tree (repr, to_dict) compares equal.
+    assert COS[:4][:8][:3] == COS[:3]
+    assert COS[:4][:8][:6] == Bounded(schedule=COS[:4], steps=6)
 
 
 @pytest.mark.parametrize("key", [3, slice(1, 4), slice(None, 4, 2), slice(None, None), "a"])

@@ -12,11 +12,14 @@ from ._array import evaluate
 from ._base import Schedule
 from ._base import restore as _restore
 from ._composites import Bounded, Phases, Scaled, Warmup, WithWarmup
+from ._config import from_dict
 from ._cyclic import Cyclic
 from ._errors import (
     CompositionError,
+    ConfigError,
     ParameterTypeError,
     ParameterValueError,
+    ParseError,
     ScheduleError,
     StepError,
     StepTypeError,
@@ -51,6 +54,7 @@ from ._legacy import (
     with_warmup,
 )
 from ._noam import Noam
+from ._parse import parse
 from ._range import value_range
 from ._wsd import Decay, WarmupStableDecay
 
@@ -59,6 +63,7 @@ __version__ = "0.2.0"
 __all__ = [
     "Bounded",
     "CompositionError",
+    "ConfigError",
     "Constant",
     "Cosine",
     "CosineRestarts",
@@ -73,6 +78,7 @@ __all__ = [
     "OneCycle",
     "ParameterTypeError",
     "ParameterValueError",
+    "ParseError",
     "Phases",
     "Polynomial",
     "Scaled",
@@ -90,10 +96,12 @@ __all__ = [
     "cosine_restarts",
     "evaluate",
     "exponential",
+    "from_dict",
     "inverse_sqrt",
     "linear",
     "multi_step",
     "one_cycle",
+    "parse",
     "polynomial",
     "sample",
     "sequential",

@@ -73,6 +73,16 @@ class Node:
         values = {field.name: getattr(self, field.name) for field in fields(self)}  # type: ignore[arg-type]
         return restore, (type(self), values)
 
+    def to_dict(self) -> dict[str, Any]:
+        """This node as a plain JSON-ready dict; ``lrsched.from_dict`` reads it back.
+
+        The format (a ``"type"`` key, the fields, a top-level ``"version"``) is in
+        docs/guide.md.
+        """
+        from ._config import to_dict
+
+        return to_dict(self)
+
 
 class Schedule(Node, ABC):
     """A learning-rate schedule: an immutable value mapping a step (int >= 0) to a float.

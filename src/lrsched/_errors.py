@@ -30,3 +30,12 @@ class StepTypeError(StepError, TypeError):
 
 class UnsupportedNodeError(ScheduleError, TypeError):
     """An evaluator met a node type it has no rule for (a backend lacking a node)."""
+
+
+class ParseError(ScheduleError, ValueError):
+    """``lrsched.parse`` met text outside the expression language; the message points at it."""
+
+
+class ConfigError(ScheduleError, ValueError):
+    """``lrsched.from_dict`` met data that is not a schedule's dict form; the message names
+    the path inside the data, such as ``phases[1].total_steps``."""

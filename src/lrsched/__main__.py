@@ -1,0 +1,5 @@
+"""``python -m lrsched``: the ``lrsched`` command."""
+
+from ._cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,283 @@
+"""``lrsched.parse``: build a schedule from the text that ``repr`` prints, without ``eval``.
+
+The text goes through ``ast.parse`` and the tree is then interpreted here, one allowed
+construct at a time, so no text can run code, reach an attribute or a builtin, or ask
+for unbounded work (there is no ``**``). The language:
+
+- calls, by name, of the exported node classes and of the 0.1.0 constructors
+  (discovered from ``lrsched.__all__``), with the arguments their signatures accept;
+- literals: ints, floats (with unary ``-`` and ``+``, and ``inf`` and ``nan``), strings,
+  ``True``, ``False``, ``None``, and tuples and lists of those;
+- the operators ``|``, ``>>``, ``*`` and ``/`` with a schedule on at least one side,
+  and the slice ``s[:n]``.
+
+Text outside this language raises ``ParseError`` pointing at the offending span.
+Errors the library raises while building (``ParameterValueError``, ``CompositionError``
+and the other ``ScheduleError`` subclasses) propagate unchanged; any other exception
+raised by a constructor or an operator is wrapped in a ``ParseError`` at that span.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import inspect
+import operator
+import re
+from collections.abc import Callable
+from functools import partial
+
+from ._base import Node, Schedule, is_number
+from ._errors import ParseError, ScheduleError
+from ._names import constructors
+
+_OPERATORS: dict[type[ast.operator], tuple[str, Callable[[object, object], object]]] = {
+    ast.BitOr: ("|", operator.or_),
+    ast.RShift: (">>", operator.rshift),
+    ast.Mult: ("*", operator.mul),
+    ast.Div: ("/", operator.truediv),
+}
+
+# Friendlier names than the ast class names for constructs people are likely to try.
+_KINDS: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access",
+    ast.Lambda: "a lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a generator expression",
+    ast.Compare: "a comparison",
+    ast.BoolOp: "and/or",
+    ast.IfExp: "a conditional expression",
+    ast.Dict: "a dict",
+    ast.Set: "a set",
+    ast.JoinedStr: "an f-string",
+    ast.NamedExpr: "an assignment expression",
+    ast.Starred: "unpacking with *",
+}
+
+# How Python prints the non-finite floats; read as floats, so that the constructors
+# refuse them with their own message ("lr must be a finite number, got inf").
+_FLOAT_NAMES = frozenset({"inf", "nan"})
+
+_WINDOW = 100  # characters of a long line shown around the offending span
+
+
+def parse(text: str) -> Schedule:
+    """Build the schedule that ``text`` describes, in the language ``repr`` prints.
+
+    >>> parse("Warmup(steps=10, start_lr=0.0) >> Cosine(base_lr=1.0, min_lr=0.0, total_steps=90)")
+    Warmup(steps=10, start_lr=0.0) >> Cosine(base_lr=1.0, min_lr=0.0, total_steps=90)
+    >>> parse("cosine(base_lr=1.0, min_lr=0.0, total_steps=90)[:50] | 0.5")
+    Cosine(base_lr=1.0, min_lr=0.0, total_steps=90)[:50] | Constant(lr=0.5)
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"parse needs a str, got {text!r} ({type(text).__name__})")
+    if not text.strip():
+        raise ParseError("the text is empty; expected a schedule such as Constant(lr=0.001)")
+    try:
+        # The parentheses let the expression span lines and start with spaces; the
+        # reported columns are shifted back (see _unwrap).
+        tree = ast.parse(f"({text}\n)", mode="eval")
+    except SyntaxError as exc:
+        raise ParseError(_syntax_message(text, exc)) from None
+    except (MemoryError, RecursionError):
+        raise ParseError("the expression is nested too deeply to parse") from None
+    except ValueError as exc:  # null bytes, on Python 3.10 and 3.11.0
+        raise ParseError(f"invalid text: {exc}") from None
+    reader = _Reader(text)
+    try:
+        value = reader.value(tree.body)
+    except RecursionError:
+        raise ParseError("the expression is nested too deeply to build") from None
+    if not isinstance(value, Schedule):
+        if isinstance(value, Node):
+            raise reader.error(
+                tree.body,
+                f"a {type(value).__name__} alone is not a schedule; join it "
+                "to one with >>, as in Warmup(...) >> s",
+            )
+        raise reader.error(tree.body, f"expected a schedule, got {_describe(value)}")
+    return value
+
+
+def _describe(value: object) -> str:
+    return f"{value!r} ({type(value).__name__})"
+
+
+def _lines(text: str) -> list[str]:
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _point(text: str, line: int, start: int, end: int, message: str) -> str:
+    """``message`` with the 1-based ``line``, 0-based columns ``[start, end)`` and a caret."""
+    source = _lines(text)[line - 1] if 0 < line <= len(_lines(text)) else ""
+    start = min(max(start, 0), len(source))
+    end = min(max(end, start + 1), max(len(source), start + 1))
+    snippet = source[start:end]
+    if len(snippet) > 30:
+        snippet = snippet[:27] + "..."
+    left = max(0, min(start - _WINDOW // 3, len(source) - _WINDOW))
+    shown = source[left : left + _WINDOW]
+    prefix = "..." if left > 0 else ""
+    suffix = "..." if left + _WINDOW < len(source) else ""
+    caret = " " * (len(prefix) + start - left) + "^" * max(1, min(end, left + _WINDOW) - start)
+    where = f": {snippet!r}" if snippet else ", the end of the line"
+    return (
+        f"{message} (line {line}, column {start + 1}{where})\n  {prefix}{shown}{suffix}\n  {caret}"
+    )
+
+
+def _unwrap(text: str, line: int, start: int, end: int) -> tuple[int, int, int]:
+    """Map a position in ``(text\n)`` back to ``text``: the opening parenthesis shifts
+    line 1 by one column, and the closing line stands for the end of the text."""
+    lines = _lines(text)
+    if line > len(lines):
+        line = len(lines)
+        return line, len(lines[-1]), len(lines[-1]) + 1
+    if line == 1:
+        return line, max(start - 1, 0), max(end - 1, 0)
+    return line, start, end
+
+
+def _syntax_message(text: str, exc: SyntaxError) -> str:
+    line = exc.lineno or 1
+    start = (exc.offset or 1) - 1
+    end_offset = getattr(exc, "end_offset", None)
+    same_line = getattr(exc, "end_lineno", line) == line
+    end = end_offset - 1 if end_offset and same_line and end_offset - 1 > start else start + 1
+    return _point(text, *_unwrap(text, line, start, end), f"invalid syntax: {exc.msg}")
+
+
+class _Reader:
+    """Interprets the allowed subset of a parsed expression, with error locations."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = _lines(f"({text}\n)")
+
+    def _column(self, line: int, byte_offset: int) -> int:
+        # ast columns count UTF-8 bytes; the caret needs characters.
+        source = self.lines[line - 1].encode()
+        return len(source[:byte_offset].decode(errors="ignore"))
+
+    def error(self, node: ast.expr, message: str) -> ParseError:
+        line = node.lineno
+        start = self._column(line, node.col_offset)
+        if node.end_lineno == line and node.end_col_offset is not None:
+            end = self._column(line, node.end_col_offset)
+        else:
+            end = len(self.lines[line - 1])
+        return ParseError(_point(self.text, *_unwrap(self.text, line, start, end), message))
+
+    def _guard(self, node: ast.expr, action: Callable[[], object], what: str) -> object:
+        """Run a constructor or operator: library errors pass, anything else is located."""
+        try:
+            return action()
+        except ScheduleError:
+            raise
+        except Exception as exc:
+            raise self.error(node, f"{what} failed: {type(exc).__name__}: {exc}") from exc
+
+    def value(self, node: ast.expr) -> object:
+        if isinstance(node, ast.Constant):
+            return self._constant(node)
+        if isinstance(node, ast.UnaryOp):
+            return self._unary(node)
+        if isinstance(node, ast.BinOp):
+            return self._binary(node)
+        if isinstance(node, ast.Subscript):
+            return self._slice(node)
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        if isinstance(node, (ast.Tuple, ast.List)):
+            items = [self.value(item) for item in node.elts]
+            return tuple(items) if isinstance(node, ast.Tuple) else items
+        if isinstance(node, ast.Name):
+            if node.id in _FLOAT_NAMES:
+                return float(node.id)
+            if node.id in constructors():
+                raise self.error(
+                    node, f"{node.id} must be called with its arguments, as in {node.id}(...)"
+                )
+            raise self._unknown(node, node.id)
+        kind = _KINDS.get(type(node), type(node).__name__)
+        raise self.error(node, f"{kind} is not allowed in a schedule expression")
+
+    def _unknown(self, node: ast.expr, name: str) -> ParseError:
+        close = difflib.get_close_matches(name, constructors(), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return self.error(node, f"unknown name {name!r}{hint}")
+
+    def _constant(self, node: ast.Constant) -> object:
+        value = node.value
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        raise self.error(node, f"the literal {value!r} ({type(value).__name__}) is not allowed")
+
+    def _unary(self, node: ast.UnaryOp) -> object:
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise self.error(node, "only unary - and + are allowed, and only on numbers")
+        operand = self.value(node.operand)
+        if not is_number(operand):
+            raise self.error(node, f"unary - and + apply to numbers only, got {_describe(operand)}")
+        return -operand if isinstance(node.op, ast.USub) else +operand  # type: ignore[operator]
+
+    def _binary(self, node: ast.BinOp) -> object:
+        # A chain like a | b | c | ... nests to the left; walking that spine in a loop
+        # instead of recursing lets chains of thousands of phases parse.
+        spine = [node]
+        while isinstance(spine[-1].left, ast.BinOp):
+            spine.append(spine[-1].left)
+        result = self.value(spine[-1].left)
+        for step in reversed(spine):
+            if type(step.op) not in _OPERATORS:
+                raise self.error(step, "only the operators |, >>, * and / are allowed")
+            symbol, apply = _OPERATORS[type(step.op)]
+            right = self.value(step.right)
+            if not isinstance(result, Node) and not isinstance(right, Node):
+                raise self.error(step, f"{symbol} needs a schedule on one side")
+            result = self._guard(step, partial(apply, result, right), f"the operator {symbol}")
+        return result
+
+    def _slice(self, node: ast.Subscript) -> object:
+        target = self.value(node.value)
+        if not isinstance(target, Schedule):
+            raise self.error(node, f"only a schedule can be sliced, got {_describe(target)}")
+        index = node.slice
+        key: object
+        if isinstance(index, ast.Slice):
+            key = slice(
+                *(
+                    None if part is None else self.value(part)
+                    for part in (index.lower, index.upper, index.step)
+                )
+            )
+        else:
+            key = self.value(index)
+        return self._guard(node, lambda: target[key], "the slice")
+
+    def _call(self, node: ast.Call) -> object:
+        if not isinstance(node.func, ast.Name):
+            if isinstance(node.func, ast.Attribute):
+                raise self.error(node.func, "attribute access is not allowed; call names directly")
+            raise self.error(node.func, "only names can be called, as in Cosine(...)")
+        name = node.func.id
+        function = constructors().get(name)
+        if function is None:
+            raise self._unknown(node.func, name)
+        args = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise self.error(arg, "unpacking with * is not allowed")
+            args.append(self.value(arg))
+        kwargs = {}
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise self.error(keyword.value, "unpacking with ** is not allowed")
+            kwargs[keyword.arg] = self.value(keyword.value)
+        try:
+            inspect.signature(function).bind(*args, **kwargs)
+        except TypeError as exc:
+            raise self.error(node, f"{name}(): {exc}") from None
+        return self._guard(node, lambda: function(*args, **kwargs), f"{name}(...)")

@@ -1,0 +1,62 @@
+"""A matplotlib figure of one or more schedules (the optional extra ``lrsched[plot]``).
+
+matplotlib is imported only when a figure is drawn, and only its object API is used
+(no ``pyplot``), so drawing never touches global plotting state.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._base import Schedule
+
+MAX_POINTS = 20_000  # a line needs no more points than this to look exact at any size
+
+
+class MissingExtraError(ImportError):
+    """An optional dependency (an extra such as ``lrsched[plot]``) is not installed."""
+
+
+def sample_steps(steps: int, limit: int = MAX_POINTS) -> list[int]:
+    """``0..steps-1``, or ``limit`` of them spread evenly (first and last included)."""
+    if steps <= limit:
+        return list(range(steps))
+    return sorted({round(i * (steps - 1) / (limit - 1)) for i in range(limit)})
+
+
+def plot(
+    schedules: Sequence[Schedule],
+    labels: Sequence[str],
+    *,
+    steps: int,
+    path: Path,
+    log: bool = False,
+    title: str | None = None,
+) -> None:
+    """Overlay ``schedules`` over steps ``0..steps-1`` and save the figure to ``path``."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise MissingExtraError("plotting needs matplotlib: pip install 'lrsched[plot]'") from None
+    xs = sample_steps(steps)
+    figure = Figure(figsize=(8, 5), dpi=120, layout="constrained")
+    axes = figure.add_subplot()
+    for schedule, label in zip(schedules, labels, strict=True):
+        wrapped = "\n".join(textwrap.wrap(label, 70, break_long_words=False)) or label
+        # Steps are whole numbers, so each rate holds until the next step.
+        axes.step(xs, [schedule(k) for k in xs], where="post", label=wrapped, linewidth=1.6)
+    axes.set_xlabel("step")
+    axes.set_ylabel("learning rate")
+    axes.set_xlim(0, max(steps - 1, 1))
+    if log:
+        axes.set_yscale("log")
+    else:
+        axes.set_ylim(bottom=0)
+    axes.grid(True, alpha=0.3)
+    if title:
+        axes.set_title(title)
+    # Below the axes, so that a long expression never hides part of a curve.
+    figure.legend(fontsize=7, loc="outside lower center")
+    figure.savefig(path)

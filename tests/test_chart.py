@@ -1,0 +1,103 @@
+"""The terminal chart: bar heights in eighths of a row, labels, and the x axis."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lrsched._chart import BLOCKS, chart, eighths, number, row_of, x_labels
+
+
+def test_number_is_short() -> None:
+    assert number(0.001) == "0.001"
+    assert number(1e-5) == "1e-05"
+    assert number(0.00050505) == "0.000505"
+    assert number(0.0) == "0"
+
+
+def test_eighths_scale_and_never_hide_a_positive_value() -> None:
+    assert eighths(1.0, 1.0, 4) == 32
+    assert eighths(0.5, 1.0, 4) == 16
+    assert eighths(0.0, 1.0, 4) == 0
+    assert eighths(1e-9, 1.0, 4) == 1  # would round to 0, but it is not zero
+    assert eighths(1.0, 0.0, 4) == 0  # an all-zero curve
+    assert eighths(2.0, 1.0, 4) == 32  # never past the top
+
+
+def test_row_of_a_bar() -> None:
+    height = 3
+    assert row_of(0, height) == 2
+    assert row_of(1, height) == 2
+    assert row_of(8, height) == 2
+    assert row_of(9, height) == 1
+    assert row_of(24, height) == 0
+
+
+def test_a_two_row_chart_cell_by_cell() -> None:
+    steps, values, height = [0, 1, 2], [0.0, 0.5, 1.0], 2
+    # Bars of 0, 8 and 16 eighths: the middle one fills the bottom row, the last both.
+    filled = [eighths(v, 1.0, height) for v in values]
+    assert filled == [0, 8, 16]
+    top_row = "".join(BLOCKS[max(0, min(8, f - 8))] for f in filled)
+    bottom_row = "".join(BLOCKS[max(0, min(8, f))] for f in filled)
+    assert chart(steps, values, height=height).splitlines() == [
+        f"1 ┤{top_row}  peak 1 at step 2, end 1",
+        f"  │{bottom_row}  start 0",
+        "0 └┬─┬",
+        "   0 2",
+    ]
+
+
+def test_partial_blocks_and_a_flat_curve() -> None:
+    # 3/8 of one row: the block with three eighths.
+    lines = chart([0, 1], [3.0, 8.0], height=1).splitlines()
+    assert lines[0] == f"8 ┤{BLOCKS[3]}{BLOCKS[8]}  start 3, peak 8 at step 1, end 8"
+    flat = chart([0, 5, 10], [2.0, 2.0, 2.0], height=2).splitlines()
+    assert flat[0] == "2 ┤███  start 2, peak 2 at step 0, end 2"
+    assert flat[1] == "  │███"
+
+
+def test_all_zero_curve() -> None:
+    lines = chart([0, 1], [0.0, 0.0], height=2).splitlines()
+    assert lines[0] == "0 ┤"
+    assert lines[1] == "  │" + "  " + "  start 0, peak 0 at step 0, end 0"  # two empty cells
+
+
+def test_x_axis_labels_do_not_collide() -> None:
+    # The middle label "10" would touch "0", so it and its tick are left out.
+    assert x_labels([0, 5, 10, 15, 20], 5) == ("┬───┬", "0  20")
+    axis, labels = x_labels(list(range(0, 2000, 100)), 20)
+    assert axis[0] == axis[10] == axis[19] == "┬"
+    assert labels.split() == ["0", "1000", "1900"]
+    assert labels.index("1900") + len("1900") == 20  # the last label ends under its column
+    axis, labels = x_labels([7], 1)
+    assert (axis, labels) == ("┬", "7")
+
+
+def test_bad_input() -> None:
+    with pytest.raises(ValueError, match="as many steps"):
+        chart([0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="as many steps"):
+        chart([], [])
+    with pytest.raises(ValueError, match="height"):
+        chart([0], [1.0], height=0)
+
+
+@given(
+    st.lists(st.floats(min_value=0.0, max_value=1e3), min_size=1, max_size=40),
+    st.integers(min_value=1, max_value=6),
+)
+def test_shape_of_any_chart(values: list[float], height: int) -> None:
+    lines = chart(list(range(len(values))), values, height=height).splitlines()
+    assert len(lines) == height + 2
+    margin = lines[-2].index("└")
+    for row, line in enumerate(lines[:height]):
+        cells = line[margin + 1 : margin + 1 + len(values)].ljust(len(values))
+        assert set(cells) <= set(BLOCKS)
+        # A bar is filled from the bottom: a cell above a non-full cell is empty.
+        if row + 1 < height:
+            below = lines[row + 1][margin + 1 : margin + 1 + len(values)].ljust(len(values))
+            for upper, lower in zip(cells, below, strict=True):
+                assert upper == " " or lower == "█"
+    assert sum("peak" in line for line in lines) == 1

@@ -1,0 +1,137 @@
+"""The docs cannot rot: their examples run, and the generated reference is current."""
+
+from __future__ import annotations
+
+import contextlib
+import doctest
+import importlib
+import importlib.util
+import io
+import pkgutil
+import re
+import shlex
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import lrsched
+from lrsched._cli import main
+
+ROOT = Path(__file__).parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+FLAGS = doctest.ELLIPSIS
+
+
+def python_blocks(page: Path) -> list[tuple[int, str]]:
+    """The fenced Python blocks of a page, each with the line number where it starts."""
+    text = page.read_text("utf-8")
+    return [
+        (text.count("\n", 0, match.start(1)), match.group(1))
+        for match in re.finditer(r"```(?:python|pycon|py)\n(.*?)```", text, re.DOTALL)
+    ]
+
+
+def missing_imports(block: str) -> list[str]:
+    """Packages that a block's imports (``>>> import x``, ``>>> from x.y import z``) need
+    and that are not installed, such as torch for ``from lrsched.torch import ...``."""
+    names = re.findall(r"^>>> (?:import|from) +(.+?)(?: import .*)?$", block, re.MULTILINE)
+    missing = set()
+    for module in {part.split(" as ")[0].strip() for n in names for part in n.split(",")}:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            missing.add((exc.name or module).split(".")[0])
+    return sorted(missing)
+
+
+BLOCKS = [(page, i) for page in PAGES for i in range(len(python_blocks(page)))]
+
+
+@pytest.mark.parametrize(("page", "index"), BLOCKS, ids=[f"{p.name}-{i + 1}" for p, i in BLOCKS])
+def test_python_examples_in_the_docs(page: Path, index: int) -> None:
+    """Each fenced block runs after the page's earlier blocks, which define its names.
+    A block that imports a package that is not installed is skipped, visibly."""
+    blocks = python_blocks(page)
+    missing = missing_imports(blocks[index][1])
+    if missing:
+        pytest.skip(f"{page.name} block {index + 1} needs {', '.join(missing)}")
+    parser = doctest.DocTestParser()
+    globs: dict[str, object] = {"__name__": "__main__"}
+    for number, (line, block) in enumerate(blocks[: index + 1]):
+        if number < index and missing_imports(block):
+            continue
+        test = parser.get_doctest(block, globs, f"{page.name}-{number + 1}", str(page), line)
+        runner = doctest.DocTestRunner(optionflags=FLAGS)
+        if number < index:
+            runner.run(test, out=lambda _: None, clear_globs=False)
+        else:
+            assert runner.run(test, clear_globs=False).failed == 0
+        globs = test.globs
+
+
+@pytest.mark.parametrize(
+    "name", [m.name for m in pkgutil.iter_modules(lrsched.__path__) if m.name != "__main__"]
+)
+def test_docstring_examples_in_the_package(name: str) -> None:
+    try:
+        module = importlib.import_module(f"lrsched.{name}")
+    except ModuleNotFoundError as exc:  # an adapter for a framework that is not installed
+        if (exc.name or "lrsched").split(".")[0] == "lrsched":
+            raise
+        pytest.skip(f"lrsched.{name} needs {exc.name}")
+    result = doctest.testmod(module, optionflags=FLAGS)
+    assert result.failed == 0
+
+
+def console_examples(text: str) -> list[tuple[str, str]]:
+    """``(command, expected output)`` for each ``$ lrsched`` line in ```console blocks."""
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.DOTALL):
+        for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            command, _, output = chunk.partition("\n")
+            if command.startswith("lrsched "):
+                examples.append((command, output))
+    return examples
+
+
+def run_command(command: str) -> str:
+    argv = shlex.split(command)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        main(argv[1:])
+    return out.getvalue() + err.getvalue()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_console_examples_in_the_docs(page: Path) -> None:
+    for command, expected in console_examples(page.read_text(encoding="utf-8")):
+        assert run_command(command) == expected, command
+
+
+def test_console_examples_are_found() -> None:
+    guide = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
+    commands = [command for command, _ in console_examples(guide)]
+    assert any(c.startswith("lrsched show") for c in commands)
+    assert any(c.startswith("lrsched table") for c in commands)
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "make_reference", ROOT / "docs" / "make_reference.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reference_is_generated_from_the_current_code() -> None:
+    text, plots = _generator().reference()
+    written = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert written == text, "docs/reference.md is stale: run uv run python docs/make_reference.py"
+    for name in lrsched._names.node_classes():
+        assert f"## {name}\n" in text
+        assert name in plots, f"no example to plot for {name}"
+        assert (ROOT / "docs" / "img" / f"{name}.png").is_file()

@@ -1,0 +1,64 @@
+"""The facts lrsched show prints: default range, landmarks, peak, chart columns."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lrsched import Constant, Cosine, Exponential, InverseSqrt, Linear, Schedule, Warmup
+from lrsched import _summary as summary
+from strategies import trees
+
+COS = Cosine(base_lr=1.0, min_lr=0.0, total_steps=100)
+
+
+def test_landmarks_are_phase_starts_and_warmup_ends() -> None:
+    warm = Warmup(steps=10, start_lr=0.0) >> COS
+    assert summary.landmarks(warm) == [10]
+    assert summary.landmarks(COS[:50] | warm | Constant(lr=0.1)) == [50, 60, 160]
+    assert summary.landmarks(COS) == []
+
+
+def test_default_steps() -> None:
+    assert summary.default_steps(COS) == (101, None)  # 0..duration, so the end shows
+    steps, note = summary.default_steps(COS | Constant(lr=0.0))
+    assert steps == summary.OPEN_ENDED_MIN
+    assert note is not None
+    assert "never ends" in note
+    long = Linear(base_lr=1.0, end_lr=0.0, total_steps=4000) | Constant(lr=0.0)
+    assert summary.default_steps(long)[0] == 5000  # a quarter past the last landmark
+    assert summary.default_steps(InverseSqrt(base_lr=1.0, warmup_steps=10))[0] == 1000
+
+
+def test_sample_spreads_steps_evenly() -> None:
+    assert summary.sample(5, 10) == [0, 1, 2, 3, 4]
+    assert summary.sample(101, 5) == [0, 25, 50, 75, 100]
+    assert summary.sample(50, 1) == [0]
+
+
+def test_peak_is_the_first_highest_step() -> None:
+    warm = Warmup(steps=10, start_lr=0.0) >> COS
+    assert summary.peak(warm, 111) == (10, 1.0, True)
+    assert summary.peak(Constant(lr=2.0), 5) == (0, 2.0, True)
+    step, value, exact = summary.peak(Exponential(base_lr=1.0, gamma=0.5), 10**6)
+    assert (step, value, exact) == (0, 1.0, False)
+
+
+def test_columns_always_show_the_peak() -> None:
+    shown = summary.columns(1000, 60, peak_step=333)
+    assert len(shown) == 60
+    assert 333 in shown
+    assert shown == sorted(shown)
+    assert summary.columns(10, 60, peak_step=3) == list(range(10))
+
+
+@settings(max_examples=50)
+@given(trees, st.integers(min_value=1, max_value=3000))
+def test_key_steps_are_in_range_and_include_the_ends(s: Schedule, steps: int) -> None:
+    peak_step, value, _ = summary.peak(s, steps)
+    assert value == max(s(k) for k in summary.sample(steps, summary.PEAK_SCAN))
+    keys = summary.key_steps(s, steps, peak_step)
+    assert keys == sorted(set(keys))
+    assert keys[0] == 0
+    assert keys[-1] == steps - 1
+    assert peak_step in keys
