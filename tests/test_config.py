@@ -55,8 +55,13 @@ def test_version_only_at_the_top_and_types_everywhere(s: Schedule) -> None:
     def walk(node: dict[str, Any], top: bool) -> None:
         assert ("version" in node) == top
         cls = getattr(lrsched, node["type"])
-        names = {f.name for f in dataclasses.fields(cls)}
-        assert set(node) - {"type", "version"} == names
+        fields = dataclasses.fields(cls)
+        names = {f.name for f in fields}
+        required = {f.name for f in fields if f.default is dataclasses.MISSING}
+        assert required <= set(node) - {"type", "version"} <= names
+        for f in fields:  # a field is left out only when it holds its default
+            if f.name not in node:
+                assert f.default is not dataclasses.MISSING
         for value in node.values():
             for child in value if isinstance(value, list) else [value]:
                 if isinstance(child, dict):
@@ -169,6 +174,10 @@ def test_fields_with_defaults_may_be_left_out(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setitem(node_classes(), "Later", Later)
     assert from_dict({"version": 1, "type": "Later", "lr": 0.5}) == Later(lr=0.5)
+    # Written only when it differs from the default, so old dicts stay the same.
+    assert Later(lr=0.5).to_dict() == {"version": 1, "type": "Later", "lr": 0.5}
+    assert Later(lr=0.5, boost=2.0).to_dict()["boost"] == 2.0
+    assert from_dict(Later(lr=0.5, boost=2.0).to_dict()) == Later(lr=0.5, boost=2.0)
 
 
 def test_earlier_versions_are_upgraded_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -209,6 +218,25 @@ def test_only_exported_types_and_plain_values_are_written(
         Odd(thing={1}).to_dict()
     with pytest.raises(ConfigError, match="field named 'type', a reserved key"):
         Typed(type="x").to_dict()
+
+
+def test_a_toml_config() -> None:
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from 3.11")
+    text = """
+        version = 1
+        type = "Phases"
+
+        [[phases]]
+        type = "Bounded"
+        steps = 500
+        schedule = { type = "Cosine", base_lr = 1e-3, min_lr = 1e-5, total_steps = 900 }
+
+        [[phases]]
+        type = "Constant"
+        lr = 1e-5
+    """
+    expected = Cosine(base_lr=1e-3, min_lr=1e-5, total_steps=900)[:500] | Constant(lr=1e-5)
+    assert from_dict(tomllib.loads(text)) == expected
 
 
 def test_config_error_fits_the_hierarchy() -> None:

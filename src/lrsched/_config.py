@@ -3,7 +3,7 @@
 Format version 1 (documented in docs/guide.md):
 
 - a node is a dict with ``"type"`` (the exported class name) and one key per
-  constructor field;
+  constructor field, except that a field holding its default value is left out;
 - field values are numbers, strings, booleans and ``None`` as they are, nested nodes as
   dicts and tuples as lists, so the result goes through JSON, YAML and TOML unchanged;
 - the outermost dict also holds ``"version": 1``, and only the outermost one.
@@ -61,7 +61,10 @@ def _encode_node(node: Node, path: str) -> dict[str, Any]:
     for field in _init_fields(cls):
         if field.name in _RESERVED:
             raise ConfigError(f"{cls.__name__} has a field named {field.name!r}, a reserved key")
-        encoded[field.name] = _encode(getattr(node, field.name), _join(path, field.name))
+        value = getattr(node, field.name)
+        if field.default is not dataclasses.MISSING and value == field.default:
+            continue  # so a release adding a defaulted field leaves existing dicts unchanged
+        encoded[field.name] = _encode(value, _join(path, field.name))
     return encoded
 
 
@@ -73,6 +76,10 @@ def _encode(value: object, path: str) -> object:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise ConfigError(f"{path}: a {type(value).__name__} value has no dict form")
+
+
+def _required(field: dataclasses.Field[Any]) -> bool:
+    return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
 
 
 def from_dict(data: Mapping[str, Any]) -> Schedule:
@@ -141,10 +148,7 @@ def _decode_node(data: Mapping[Any, Any], path: str) -> Node:
             f"its fields are {', '.join(fields)}"
         )
     for field_name, field in fields.items():
-        required = (
-            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
-        )
-        if required and field_name not in data:
+        if _required(field) and field_name not in data:
             raise ConfigError(f"{_join(path, field_name)}: missing (required by {name})")
     values = {key: _decode(value, _join(path, key)) for key, value in data.items() if key != "type"}
     try:
