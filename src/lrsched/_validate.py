@@ -16,7 +16,10 @@ def real(name: str, value: Any) -> float:
     """A finite real number, returned as a Python float."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ParameterTypeError(f"{name} must be a real number, got {_describe(value)}")
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:  # an int beyond the float range
+        result = math.inf
     if not math.isfinite(result):
         raise ParameterValueError(f"{name} must be a finite number, got {value!r}")
     return result
