@@ -9,7 +9,9 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
-DEV = ["pytest>=8", "pytest-cov>=5", "hypothesis>=6.100"]
+# The dev dependency group of pyproject.toml: the same tools and optional packages as
+# `uv run pytest`, so a session's coverage gate sees the same tests run.
+DEV = nox.project.dependency_groups(nox.project.load_toml("pyproject.toml"), "dev")
 
 
 @nox.session
@@ -30,7 +32,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over src, tests and benchmarks."""
-    session.install("-e", ".", "mypy>=1.11", *DEV)
+    session.install("-e", ".", *DEV)
     session.run("mypy")
 
 

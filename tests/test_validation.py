@@ -56,7 +56,13 @@ for cls, params in GOOD.items():
             BAD += [
                 (cls, name, float("nan"), ParameterValueError, f"{name} must be a finite"),
                 (cls, name, float("inf"), ParameterValueError, f"{name} must be a finite"),
-                (cls, name, 10**400, ParameterValueError, f"{name} must be a finite"),
+                (
+                    cls,
+                    name,
+                    10**400,
+                    ParameterValueError,
+                    f"{name} must be a finite number, got an int of 401",
+                ),
                 (cls, name, -0.1, ParameterValueError, f"{name} must be >= 0"),
                 (cls, name, True, ParameterTypeError, f"{name} must be a real number"),
                 (cls, name, "0.1", ParameterTypeError, f"{name} must be a real number"),

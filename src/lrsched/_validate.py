@@ -19,7 +19,10 @@ def real(name: str, value: Any) -> float:
     try:
         result = float(value)
     except OverflowError:  # an int beyond the float range
-        result = math.inf
+        digits = len(str(abs(int(value))))
+        raise ParameterValueError(
+            f"{name} must be a finite number, got an int of {digits} digits"
+        ) from None
     if not math.isfinite(result):
         raise ParameterValueError(f"{name} must be a finite number, got {value!r}")
     return result
