@@ -247,20 +247,31 @@ def _cyclic(node: Cyclic) -> ScalarFn:
     base, height = node.base_lr, node.max_lr - node.base_lr
     up = node.step_size_up
     down = node.step_size_down or up  # never None once constructed
-    size, mode, gamma = up + down, node.mode, node.gamma
+    size, gamma = up + down, node.gamma
 
-    def cyclic(k: int) -> float:
-        cycle, t = divmod(k, size)
-        wave = t / up if t <= up else (size - t) / down
-        if mode == "triangular":
-            scale = 1.0
-        elif mode == "triangular2":
-            scale = 0.5**cycle  # torch's 1 / 2 ** cycle, which would overflow past 1023
-        else:
-            scale = gamma**k
-        return base + height * wave * scale
+    def wave(t: int) -> float:
+        return t / up if t <= up else (size - t) / down
 
-    return cyclic
+    if node.mode == "triangular2":
+
+        def triangular2(k: int) -> float:
+            cycle, t = divmod(k, size)
+            # torch's 1 / 2.0 ** (c - 1), with its 1-based c, overflows after ~1024 cycles;
+            # 0.5 ** cycle is the same power of two and underflows to 0 instead.
+            return base + height * wave(t) * 0.5**cycle
+
+        return triangular2
+    if node.mode == "exp_range":
+
+        def exp_range(k: int) -> float:
+            return base + height * wave(k % size) * gamma**k
+
+        return exp_range
+
+    def triangular(k: int) -> float:
+        return base + height * wave(k % size) * 1.0
+
+    return triangular
 
 
 @compile_scalar.register
