@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lrsched import Schedule, UnsupportedNodeError, value_range
@@ -20,8 +20,6 @@ def brute_force_cycle(k: int, period: int, t_mult: int) -> tuple[int, int]:
     return k - start, length
 
 
-# No deadline: the brute force walks k / period cycles when t_mult is 1.
-@settings(deadline=None)
 @given(
     st.integers(min_value=0, max_value=10**6),
     st.integers(min_value=1, max_value=50),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import lrsched
@@ -313,7 +313,6 @@ def test_WarmupStableDecay_repr_names_what_was_given() -> None:
 
 
 @given(warmup_stable_decays())
-@settings(deadline=None)
 def test_WarmupStableDecay_plateau_and_end(s: WarmupStableDecay) -> None:
     w, plateau = s.warmup_steps, s.stable_steps
     assert all(s(k) == s.peak_lr for k in range(w, w + plateau))
@@ -513,7 +512,6 @@ def test_bad_parameters_are_named(
 
 
 @given(st.one_of(cyclics, noams, decays, warmup_stable_decays(), interpolates), steps)
-@settings(deadline=None)
 def test_new_nodes_are_finite_and_inside_their_range(s: Schedule, k: int) -> None:
     low, high = value_range(s)
     value = s(k)

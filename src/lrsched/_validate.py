@@ -19,7 +19,7 @@ def real(name: str, value: Any) -> float:
     try:
         result = float(value)
     except OverflowError:  # an int beyond the float range
-        digits = len(str(abs(int(value))))
+        digits = len(str(abs(math.trunc(value))))
         raise ParameterValueError(
             f"{name} must be a finite number, got an int of {digits} digits"
         ) from None
