@@ -224,8 +224,12 @@ def _exponential(node: Exponential) -> ArrayFn:
 def _linear(node: Linear) -> ArrayFn:
     base, end, total = node.base_lr, node.end_lr, node.total_steps
 
+    # From T on, the scalar rule's value at T, computed here: compiled, k / T may come
+    # out a rounding away from 1, leaving a residue (even a negative one) where it is 0.
+    hold = base + (end - base) * (total / total)
+
     def linear(xp: Any, k: Any) -> Any:
-        return base + (end - base) * (xp.clip(k, None, total) / total)
+        return xp.where(k < total, base + (end - base) * (k / total), hold)
 
     return linear
 
@@ -235,10 +239,11 @@ def _polynomial(node: Polynomial) -> ArrayFn:
     base, end, total, power = node.base_lr, node.end_lr, node.total_steps, node.power
 
     def polynomial(xp: Any, k: Any) -> Any:
-        # Clipped at 0: a fused multiply-add under jit can leave 1 - T/T at -6e-17, and
-        # a fractional power of that is nan (optax's polynomial_schedule does hit this).
-        left = xp.clip(1.0 - xp.clip(k, None, total) / total, 0.0, None)
-        return end + (base - end) * left**power
+        # Compiled, 1 - T / T can come out at -6e-17 (a fractional power of it is nan:
+        # optax's polynomial_schedule hits this under jit) or at +1e-17 (whose square root
+        # is 3e-9, far from 0). So the base is clipped at 0, and from T on the rate is `end`.
+        left = xp.clip(1.0 - k / total, 0.0, None)
+        return xp.where(k < total, end + (base - end) * left**power, end)
 
     return polynomial
 

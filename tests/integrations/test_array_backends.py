@@ -14,10 +14,14 @@ from lrsched import (
     Constant,
     Cosine,
     CosineRestarts,
+    Cyclic,
+    Decay,
     Exponential,
+    Interpolate,
     InverseSqrt,
     Linear,
     MultiStep,
+    Noam,
     OneCycle,
     Polynomial,
     Schedule,
@@ -25,13 +29,14 @@ from lrsched import (
     StepError,
     StepTypeError,
     Warmup,
+    WarmupStableDecay,
     evaluate,
     value_range,
 )
 from strategies import trees
 
-# One schedule of every node type, with boundaries where a fused multiply-add or a
-# reciprocal in place of a division (both allowed to XLA and inductor) could tip a
+# One schedule of every node type (issue 4's included), with boundaries where a fused
+# multiply-add or a reciprocal in place of a division (both allowed to XLA and inductor) could tip a
 # comparison: step sizes and cycle factors that are not powers of two, fractional powers.
 EVERY_NODE: list[Schedule] = [
     Constant(lr=0.3),
@@ -49,6 +54,25 @@ EVERY_NODE: list[Schedule] = [
     CosineRestarts(base_lr=1.0, min_lr=0.0, period=7, t_mult=3),
     InverseSqrt(base_lr=1.0, warmup_steps=6),
     OneCycle(max_lr=1.0, total_steps=50, pct_start=0.3, initial_div=25.0, final_div=1e4),
+    Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=3, step_size_down=7, mode="triangular2"),
+    Cyclic(
+        base_lr=0.1, max_lr=1.0, step_size_up=5, step_size_down=None, mode="exp_range", gamma=0.99
+    ),
+    Noam(d_model=512, warmup_steps=6, scale=1.0),
+    Decay(base_lr=1.0, end_lr=0.1, steps=30, shape="1-sqrt"),
+    Interpolate(points=((0, 0.0), (3, 1.0), (10, 0.5), (17, 0.1)), shape="cosine"),
+    WarmupStableDecay(
+        peak_lr=1.0,
+        min_lr=0.01,
+        start_lr=0.1,
+        warmup_steps=7,
+        total_steps=60,
+        decay_steps=21,
+        decay_shape="cosine",
+        warmup_shape="exponential",
+    ),
+    Warmup(steps=9, start_lr=0.0, shape="1-sqrt")
+    >> Linear(base_lr=1.0, end_lr=0.0, total_steps=30),
     (Warmup(steps=7, start_lr=0.0) >> Cosine(base_lr=1.0, min_lr=0.0, total_steps=20))
     | Linear(base_lr=0.5, end_lr=0.1, total_steps=11)[:6]
     | Constant(lr=0.05) * 3.0,
@@ -93,6 +117,19 @@ class TestJax:
             got = self.jax.jit(lambda k: evaluate(schedule, k))(self.jnp.arange(400))
             assert got.dtype == self.jnp.float64
             assert_close(got.tolist(), schedule, STEPS, rel=1e-12)
+
+    def test_finite_schedules_end_exactly_on_their_final_rate(self) -> None:
+        # Compiled, k / T can miss 1 by a rounding; the rules must still land on `end`.
+        ends: list[tuple[Schedule, float]] = []
+        for total in range(1, 60):
+            ends.append((Linear(base_lr=1.0, end_lr=0.0, total_steps=total), 0.0))
+            ends.append((Polynomial(base_lr=0.5, end_lr=0.1, total_steps=total, power=0.5), 0.1))
+        with self.jax.enable_x64(True):
+            steps = self.jnp.arange(200)  # holds from step T on, up to T + 140 and more
+            got = self.jax.jit(lambda k: [evaluate(s, k) for s, _ in ends])(steps)
+            for (schedule, end), values in zip(ends, got, strict=True):
+                held = values[schedule.duration :].tolist()
+                assert held == [end] * len(held), schedule
 
     def test_concrete_steps_are_checked(self) -> None:
         schedule = EVERY_NODE[0]
