@@ -56,5 +56,6 @@ def integrations(session: nox.Session) -> None:
     session.install(*FRAMEWORKS)
     session.install("-e", ".", *DEV)
     # tests/test_docs.py runs the examples of docs/*.md and of the adapters' docstrings,
-    # which the default run skips without the frameworks; here none is skipped.
-    session.run("pytest", *session.posargs)
+    # which the default run skips without the frameworks; here none is skipped, and
+    # tests/integrations/test_session_has_frameworks.py fails if a framework is missing.
+    session.run("pytest", *session.posargs, env={"LRSCHED_INTEGRATIONS": "1"})
