@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from lrsched import Schedule
 
@@ -26,3 +27,22 @@ def assert_same_curve(schedule: Schedule, reference: Sequence[float], rel: float
         assert math.isclose(got, expected, rel_tol=rel, abs_tol=floor), (
             f"step {k}: lrsched {got!r}, reference {expected!r}, schedule {schedule!r}"
         )
+
+
+def torch_curve(make: Callable[[Any], Any], steps: int, lr: float, **sgd: Any) -> list[float]:
+    """The rates a torch scheduler gives at steps ``0..steps-1``, one optimizer step each.
+
+    ``make(optimizer)`` builds the scheduler (torch's own, or a transformers function's
+    ``LambdaLR``) over an SGD optimizer with learning rate ``lr``.
+    """
+    import torch
+
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=lr, **sgd)
+    scheduler = make(optimizer)
+    rates = []
+    for _ in range(steps):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return rates

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import curves
 from curves import assert_same_curve
 from lrsched import (
     Constant,
@@ -32,17 +33,8 @@ sched = torch.optim.lr_scheduler
 LR = 0.1
 
 
-def torch_curve(make: Callable[[Any], Any], steps: int, lr: float = LR, **opt: Any) -> list[float]:
-    """The lr torch's scheduler gives at steps 0..steps-1 (one optimizer step per step)."""
-    param = torch.nn.Parameter(torch.zeros(1))
-    optimizer = torch.optim.SGD([param], lr=lr, **opt)
-    scheduler = make(optimizer)
-    rates = []
-    for _ in range(steps):
-        rates.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return rates
+def torch_curve(make: Callable[[Any], Any], steps: int, lr: float = LR, **sgd: Any) -> list[float]:
+    return curves.torch_curve(make, steps, lr, **sgd)
 
 
 @pytest.mark.parametrize(("t_max", "eta_min"), [(100, 0.0), (100, 1e-3), (37, 0.05)])

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from curves import assert_same_curve
+from curves import assert_same_curve, torch_curve
 from lrsched import Constant, Cosine, CosineRestarts, InverseSqrt, Linear, Polynomial, Warmup
 
 torch = pytest.importorskip("torch", reason="the transformers reference tests need torch")
@@ -21,15 +21,7 @@ LR = 3e-4
 
 
 def curve(make: Callable[[Any], Any], steps: int) -> list[float]:
-    param = torch.nn.Parameter(torch.zeros(1))
-    optimizer = torch.optim.AdamW([param], lr=LR)
-    scheduler = make(optimizer)
-    rates = []
-    for _ in range(steps):
-        rates.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return rates
+    return torch_curve(make, steps, LR)
 
 
 @pytest.mark.parametrize(("warmup", "total"), [(10, 100), (1, 50), (100, 1000)])
