@@ -126,7 +126,10 @@ def test_Cyclic_defaults_and_inverted_wave() -> None:
     )
     inverted = Cyclic(base_lr=1.0, max_lr=0.2, step_size_up=2)
     assert all(close(inverted(k), v) for k, v in enumerate([1.0, 0.6, 0.2, 0.6, 1.0]))
-    assert value_range(inverted) == (0.2, 1.0)
+    low, high = value_range(inverted)
+    # Exact up to the rounding slack that value_range adds.
+    assert 0.2 - 1e-14 < low <= 0.2
+    assert 1.0 <= high < 1.0 + 1e-14
 
 
 @given(cyclics, steps)
@@ -403,7 +406,9 @@ def test_Interpolate_linear_values() -> None:
     assert s.points == ((0, 0.0), (10, 1.0), (30, 0.5))
     assert [s(k) for k in (0, 5, 10, 20, 30, 31, 1000)] == [0.0, 0.5, 1.0, 0.75, 0.5, 0.5, 0.5]
     assert s.duration == 30
-    assert value_range(s) == (0.0, 1.0)
+    low, high = value_range(s)
+    assert low == 0.0
+    assert 1.0 <= high < 1.0 + 1e-14
     round_trips(s)
 
 
@@ -516,7 +521,7 @@ def test_new_nodes_are_finite_and_inside_their_range(s: Schedule, k: int) -> Non
     low, high = value_range(s)
     value = s(k)
     assert math.isfinite(value)
-    assert low - 1e-12 * high <= value <= high + 1e-12 * high
+    assert low <= value <= high
 
 
 def test_new_nodes_are_published_under_lrsched() -> None:

@@ -5,10 +5,21 @@ from __future__ import annotations
 import math
 from itertools import pairwise
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lrsched import Bounded, Phases, Schedule, Warmup, value_range
+from lrsched import (
+    Bounded,
+    Cosine,
+    Linear,
+    OneCycle,
+    Phases,
+    Polynomial,
+    Schedule,
+    Warmup,
+    value_range,
+)
 from strategies import counts, leaves, linear_warmups, rates, steps, trees, warmups
 
 
@@ -20,12 +31,56 @@ def close(a: float, b: float) -> bool:
 def test_values_are_finite_and_inside_the_range(s: Schedule, ks: list[int]) -> None:
     low, high = value_range(s)
     assert 0.0 <= low <= high
-    for k in ks:
+    # Every step up to the end (where the extremes sit: step 0, peaks, joins, the end
+    # value), then random ones after it.
+    end = min(s.duration or 0, 2_000)
+    for k in [*range(end + 2), *ks]:
         value = s(k)
         assert math.isfinite(value)
-        # Formulas like min + (base - min) * c lose up to a few ulps of the larger rate.
-        slack = 1e-12 * high
-        assert low - slack <= value <= high + slack
+        assert low <= value <= high
+
+
+@pytest.mark.parametrize(
+    ("s", "k", "extremes"),
+    [
+        # Each value rounds an ulp outside [min(a, b), max(a, b)] of its two rates.
+        (
+            Polynomial(base_lr=1.8676663310777006, end_lr=6.0, total_steps=1, power=1.0),
+            0,
+            (1.8676663310777006, 6.0),
+        ),
+        (
+            Cosine(base_lr=2.54458609934608e-05, min_lr=0.0009690406502940995, total_steps=7),
+            0,
+            (2.54458609934608e-05, 0.0009690406502940995),
+        ),
+        (
+            Linear(base_lr=1.7151709517771863, end_lr=0.6229628138905298, total_steps=2),
+            2,
+            (0.6229628138905298, 1.7151709517771863),
+        ),
+        (
+            OneCycle(
+                max_lr=9.948308415043579,
+                total_steps=5,
+                pct_start=0.45040038069809246,
+                initial_div=20.09832854997806,
+                final_div=1973.6914815819584,
+            ),
+            2,
+            (9.948308415043579 / 1973.6914815819584, 9.948308415043579),
+        ),
+    ],
+)
+def test_range_contains_values_that_round_past_a_rate(
+    s: Schedule, k: int, extremes: tuple[float, float]
+) -> None:
+    low, high = value_range(s)
+    assert low <= s(k) <= high
+    # Widened by no more than the rounding slack, 2 ** -49 of the larger rate (plus its own
+    # rounding).
+    assert extremes[0] - low <= 2**-48 * extremes[1]
+    assert high - extremes[1] <= 2**-48 * extremes[1]
 
 
 @given(trees, steps)

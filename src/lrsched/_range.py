@@ -1,7 +1,11 @@
 """The range evaluator: bounds ``(low, high)`` that contain every value a schedule takes.
 
-The bounds are exact for the leaves that reach their extremes (``Cosine``, ``Linear``,
-``OneCycle``...) and the infimum 0 for the decays that only approach it. Composites
+The bounds are the extremes of the formulas (``base_lr`` and ``min_lr`` of a ``Cosine``,
+the peak of a ``OneCycle``...) and the infimum 0 for the decays that only approach it.
+A formula that moves between two rates, such as ``a + (b - a) * w``, rounds to within a
+few ulps of the larger one, and may land that far outside ``[min(a, b), max(a, b)]``
+(``Cosine(base_lr=1.8676663310777006, min_lr=6.0, ...)(0)`` is one ulp below
+``base_lr``), so such bounds are widened by ``2 ** -49`` of the larger rate. Composites
 combine their children's bounds, so a composite's bounds may be wider than its curve
 (``s[:n]`` keeps the bounds of ``s``). ``Scaled`` uses them to refuse factors that would
 overflow to infinity.
@@ -10,6 +14,7 @@ overflow to infinity.
 from __future__ import annotations
 
 from functools import singledispatch
+from sys import float_info
 
 from ._base import Schedule
 from ._composites import Bounded, Phases, Scaled, WithWarmup
@@ -33,9 +38,14 @@ from ._wsd import Decay, WarmupStableDecay
 
 Range = tuple[float, float]
 
+_ROUNDING = 2.0**-49  # 8 to 16 ulps of the larger rate
+
 
 def _between(*values: float) -> Range:
-    return min(values), max(values)
+    """The bounds of a curve that moves between ``values``, widened for its rounding."""
+    low, high = min(values), max(values)
+    slack = high * _ROUNDING
+    return max(0.0, low - slack), min(high + slack, float_info.max)
 
 
 @singledispatch
