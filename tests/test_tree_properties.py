@@ -83,6 +83,15 @@ def test_range_contains_values_that_round_past_a_rate(
     assert high - extremes[1] <= 2**-48 * extremes[1]
 
 
+@given(trees, st.sampled_from([10**15, 2**63 - 1, 2**63, 2**64 + 7, 10**400]))
+def test_huge_steps_give_finite_values_inside_the_range(s: Schedule, k: int) -> None:
+    # Past 2**1024 a step cannot become a float; no rule may try (an OverflowError).
+    value = s(k)
+    low, high = value_range(s)
+    assert math.isfinite(value)
+    assert low <= value <= high
+
+
 @given(trees, steps)
 def test_finite_schedules_hold_their_final_value(s: Schedule, extra: int) -> None:
     end = s.duration

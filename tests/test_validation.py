@@ -73,6 +73,7 @@ for cls, params in GOOD.items():
                 (cls, name, -3, ParameterValueError, "got -3"),
                 (cls, name, 10.0, ParameterTypeError, f"{name} must be an int, got 10.0"),
                 (cls, name, True, ParameterTypeError, f"{name} must be an int, got True"),
+                (cls, name, 2**53 + 1, ParameterValueError, f"{name} must be an int <= 2**53"),
             ]
 BAD += [
     (StepDecay, "gamma", 1.5, ParameterValueError, "gamma must be in (0, 1], got 1.5"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import singledispatch
-from math import cos, exp, floor, log, pi, sqrt
+from math import cos, exp, floor, isqrt, log, pi, sqrt
 
 from ._base import Schedule
 from ._composites import Bounded, Phases, Scaled, WithWarmup
@@ -36,6 +36,11 @@ from ._wsd import Decay, WarmupStableDecay
 
 ScalarFn = Callable[[int], float]
 
+# Python's float ** int turns the int into a float, which overflows past 2**1024. A decay
+# factor below 1 is at most 1 - 2**-53, and (1 - 2**-53) ** 2**63 is already 0.0, so
+# capping the exponent at 2**63 changes no value and makes every huge step safe.
+EXPONENT_CAP = 2**63
+
 
 @singledispatch
 def compile_scalar(node: Schedule) -> ScalarFn:
@@ -58,7 +63,8 @@ def _step_decay(node: StepDecay) -> ScalarFn:
     base, gamma, size = node.base_lr, node.gamma, node.step_size
 
     def step_decay(k: int) -> float:
-        return base * gamma ** (k // size)
+        drops = k // size
+        return base * gamma ** (drops if drops < EXPONENT_CAP else EXPONENT_CAP)
 
     return step_decay
 
@@ -78,7 +84,7 @@ def _exponential(node: Exponential) -> ScalarFn:
     base, gamma = node.base_lr, node.gamma
 
     def exponential(k: int) -> float:
-        return base * gamma**k
+        return base * gamma ** (k if k < EXPONENT_CAP else EXPONENT_CAP)
 
     return exponential
 
@@ -120,7 +126,7 @@ def restart_cycle(k: int, period: int, t_mult: int) -> tuple[int, int]:
         return k % period, period
     # Cycle i starts at period * (t_mult**i - 1) / (t_mult - 1); guess i with a log, then
     # correct it with exact integer arithmetic, since the float log can be off by one.
-    i = floor(log(1 + k * (t_mult - 1) / period, t_mult))
+    i = floor(log(1 + k * (t_mult - 1) // period, t_mult))
     while i > 0 and period * (t_mult**i - 1) // (t_mult - 1) > k:
         i -= 1
     while period * (t_mult ** (i + 1) - 1) // (t_mult - 1) <= k:
@@ -135,7 +141,9 @@ def _cosine_restarts(node: CosineRestarts) -> ScalarFn:
 
     def cosine_restarts(k: int) -> float:
         t, length = restart_cycle(k, period, t_mult)
-        return low + 0.5 * (base - low) * (1.0 + cos(pi * t / length))
+        # pi * t overflows once a cycle is longer than a float can count (k near 2**1024).
+        angle = pi * t / length if length < EXPONENT_CAP else pi * (t / length)
+        return low + 0.5 * (base - low) * (1.0 + cos(angle))
 
     return cosine_restarts
 
@@ -258,13 +266,17 @@ def _cyclic(node: Cyclic) -> ScalarFn:
             cycle, t = divmod(k, size)
             # torch's 1 / 2.0 ** (c - 1), with its 1-based c, overflows after ~1024 cycles;
             # 0.5 ** cycle is the same power of two and underflows to 0 instead.
-            return base + height * wave(t) * 0.5**cycle
+            return base + height * wave(t) * 0.5 ** (
+                cycle if cycle < EXPONENT_CAP else EXPONENT_CAP
+            )
 
         return triangular2
     if node.mode == "exp_range":
 
         def exp_range(k: int) -> float:
-            return base + height * wave(k % size) * gamma**k
+            return base + height * wave(k % size) * gamma ** (
+                k if k < EXPONENT_CAP else EXPONENT_CAP
+            )
 
         return exp_range
 
@@ -280,6 +292,8 @@ def _noam(node: Noam) -> ScalarFn:
 
     def noam(k: int) -> float:
         n = k + 1
+        if n > EXPONENT_CAP:  # n ** -0.5 would turn n into a float, overflowing past 2**1024
+            return factor * (1 / isqrt(n))
         rate: float = factor * min(n**-0.5, n * slope)
         return rate
 

@@ -70,11 +70,21 @@ def integer(name: str, value: Any) -> int:
         raise ParameterTypeError(f"{name} must be an int, got {_describe(value)}") from None
 
 
+# Counts up to 2**53 are exact float64 values, so every formula that divides by one (and
+# every array backend, in float64 or int64) sees the count itself.
+MAX_COUNT = 2**53
+
+
 def count(name: str, value: Any, minimum: int = 1) -> int:
-    """An int no smaller than ``minimum`` (a step count, a period)."""
+    """An int from ``minimum`` to ``2**53`` (a step count, a period)."""
     result = integer(name, value)
     if result < minimum:
         raise ParameterValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    if result > MAX_COUNT:
+        raise ParameterValueError(
+            f"{name} must be an int <= 2**53 (the largest count that is an exact float), "
+            f"got an int of {len(str(result))} digits"
+        )
     return result
 
 
