@@ -288,7 +288,8 @@ def _cyclic(node: Cyclic) -> ScalarFn:
 
 @compile_scalar.register
 def _noam(node: Noam) -> ScalarFn:
-    factor, slope = node.scale * node.d_model**-0.5, node.warmup_steps**-1.5
+    factor: float = node.scale * node.d_model**-0.5
+    slope: float = node.warmup_steps**-1.5
 
     def noam(k: int) -> float:
         n = k + 1
