@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import numbers
+import pickle
 
 import pytest
 
@@ -22,6 +24,7 @@ from lrsched import (
     Warmup,
     WithWarmup,
 )
+from lrsched import _base as lrsched_base
 
 COS = Cosine(base_lr=1.0, min_lr=0.0, total_steps=10)
 A = Constant(lr=0.1)[:5]
@@ -225,3 +228,52 @@ def test_schedules_are_not_iterable() -> None:
 def test_frozen() -> None:
     with pytest.raises(AttributeError):
         COS.base_lr = 2.0  # type: ignore[misc]
+
+
+def _nested(levels: int) -> lrsched.Schedule:
+    """A tree ``levels`` nodes deep, cycling through every composite."""
+    s: lrsched.Schedule = lrsched.Cosine(base_lr=1.0, min_lr=0.1, total_steps=10)
+    wraps = [
+        lambda x: x[:200],
+        lambda x: lrsched.Constant(lr=1.0)[:2] | x,
+        lambda x: lrsched.Warmup(steps=2, start_lr=0.5) >> x,
+        lambda x: x * 0.5,
+    ]
+    for i in range(levels - 1):
+        s = wraps[i % 4](s)
+    return s
+
+
+def test_every_operation_works_on_the_deepest_tree_allowed() -> None:
+    s = _nested(lrsched_base.MAX_DEPTH)
+    assert lrsched_base.depth(s) == lrsched_base.MAX_DEPTH
+    namespace = {name: getattr(lrsched, name) for name in lrsched.__all__}
+    assert eval(repr(s), namespace) == s
+    assert lrsched.parse(repr(s)) == s
+    assert lrsched.from_dict(s.to_dict()) == s
+    assert pickle.loads(pickle.dumps(s)) == s
+    assert copy.deepcopy(s) == s
+    assert hash(copy.deepcopy(s)) == hash(s)
+    assert lrsched.sample(s, num_steps=300) == [s(k) for k in range(300)]
+    low, high = lrsched.value_range(s)
+    assert all(low <= s(k) <= high for k in range(300))
+
+
+def test_a_tree_deeper_than_the_cap_is_refused_by_every_composite() -> None:
+    s = _nested(lrsched_base.MAX_DEPTH)
+    for deeper in (
+        lambda: lrsched.Warmup(steps=2, start_lr=0.5) >> s,
+        lambda: s * 2.0,
+        lambda: s[:3],
+        lambda: s | lrsched.Constant(lr=1.0),
+    ):
+        with pytest.raises(CompositionError, match="nests at most 64 levels of nodes"):
+            deeper()
+
+
+def test_a_long_sequential_is_one_flat_node() -> None:
+    phases = [(1, lrsched.Constant(lr=0.1 * (i % 5))) for i in range(10_000)]
+    s = lrsched.sequential(phases)
+    assert isinstance(s, Phases)
+    assert len(s.phases) == 10_000
+    assert s(4321) == phases[4321][1](0)

@@ -53,6 +53,42 @@ def operand_repr(node: object, minimum: int) -> str:
     return f"({text})" if precedence < minimum else text
 
 
+# Every operation on a tree (calling, ==, hash, repr, pickle, deepcopy, eval of the repr)
+# recurses once or more per level, and Python stops at 1000 frames (its parser at 200
+# parentheses). Real schedules nest a handful of composites; capping the nesting at 64
+# keeps every operation far from those limits instead of failing deep inside one.
+MAX_DEPTH = 64
+
+
+def depth(node: Node) -> int:
+    """Levels of nodes from ``node`` down to its deepest leaf (a leaf is 1).
+
+    A schedule keeps its depth in a hidden slot, so building a tree stays linear.
+    """
+    try:
+        return node._depth  # type: ignore[attr-defined, no-any-return]
+    except AttributeError:
+        pass
+    children: list[object] = []
+    for field in fields(node):  # type: ignore[arg-type]
+        value = getattr(node, field.name)
+        children.extend(value if isinstance(value, tuple) else (value,))
+    levels = 1 + max((depth(child) for child in children if isinstance(child, Node)), default=0)
+    if isinstance(node, Schedule):
+        object.__setattr__(node, "_depth", levels)
+    return levels
+
+
+def check_depth(node: Node) -> None:
+    """Refuse a composite nested more than ``MAX_DEPTH`` levels deep."""
+    levels = depth(node)
+    if levels > MAX_DEPTH:
+        raise CompositionError(
+            f"a schedule nests at most {MAX_DEPTH} levels of nodes, this one {levels}; "
+            "chain phases with | (which flattens) or fold repeated factors into one"
+        )
+
+
 def restore(cls: type[Node], fields: dict[str, Any]) -> Node:
     """Rebuild a node from its pickled fields by calling its constructor.
 
@@ -95,7 +131,7 @@ class Schedule(Node, ABC):
     - ``s * k``, ``k * s``, ``s / k``: scale the curve by a number.
     """
 
-    __slots__ = ("_scalar_fn",)
+    __slots__ = ("_depth", "_scalar_fn")
     # NumPy scalars otherwise try to broadcast over us; this makes them defer to __rmul__.
     __array_ufunc__ = None
 

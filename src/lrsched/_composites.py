@@ -16,6 +16,7 @@ from ._base import (
     Node,
     Schedule,
     as_schedule,
+    check_depth,
     operand_repr,
     restore,
     store,
@@ -110,6 +111,7 @@ class WithWarmup(Schedule):
                 f"warmup must be a Warmup, got {self.warmup!r} ({type(self.warmup).__name__})"
             )
         _schedule("schedule", self.schedule)
+        check_depth(self)
         if self.warmup.shape == "exponential":
             target = self.schedule(0)
             if target == 0.0:
@@ -168,6 +170,7 @@ class Phases(Schedule):
                     f"bound it to n steps first: {operand_repr(phase, ATOM)}[:n] | ..."
                 )
         store(self, phases=tuple(flat))
+        check_depth(self)
 
     @property
     def starts(self) -> tuple[int, ...]:
@@ -202,6 +205,7 @@ class Bounded(Schedule):
         while isinstance(inner, Bounded) and self.steps <= inner.steps:
             inner = inner.schedule
         store(self, schedule=inner)
+        check_depth(self)
 
     @property
     def duration(self) -> int | None:
@@ -226,6 +230,7 @@ class Scaled(Schedule):
         from ._range import value_range
 
         _schedule("schedule", self.schedule)
+        check_depth(self)
         store(self, factor=validate.rate("factor", self.factor))
         peak = value_range(self.schedule)[1]
         validate.rate(f"factor {self.factor!r} times the peak {peak!r}", peak * self.factor)

@@ -7,12 +7,10 @@ still a callable from step to learning rate.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import reduce
-from operator import or_
 
 from . import _validate as validate
 from ._base import Schedule
-from ._composites import Warmup
+from ._composites import Phases, Warmup
 from ._errors import ParameterTypeError, ParameterValueError
 from ._leaves import (
     Constant,
@@ -101,7 +99,8 @@ def sequential(phases: Sequence[tuple[int, Schedule]]) -> Schedule:
     if len(phases) == 0:
         raise ParameterValueError("sequential needs at least one (duration, schedule) phase")
     bounded = [schedule[: validate.count("phase duration", d)] for d, schedule in phases]
-    return reduce(or_, bounded)
+    # One Phases node, not a fold of |, which would copy the growing chain at every step.
+    return bounded[0] if len(bounded) == 1 else Phases(phases=tuple(bounded))
 
 
 def sample(schedule: Schedule, *, num_steps: int) -> list[float]:
