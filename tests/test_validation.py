@@ -10,6 +10,7 @@ from lrsched import (
     Constant,
     Cosine,
     CosineRestarts,
+    Cyclic,
     Exponential,
     InverseSqrt,
     Linear,
@@ -132,6 +133,29 @@ def test_numbers_are_normalised() -> None:
 
 def test_ints_become_floats_for_rates() -> None:
     assert repr(Constant(lr=1)) == "Constant(lr=1.0)"
+
+
+def test_negative_zero_is_stored_as_zero() -> None:
+    # -0.0 == 0.0, so the two schedules are equal and must print alike.
+    s = Constant(lr=-0.0)
+    assert s == Constant(lr=0.0)
+    assert repr(s) == "Constant(lr=0.0)"
+    assert repr(Constant(lr=1.0) * -0.0) == "Constant(lr=1.0) * 0.0"
+
+
+class _Shape(str):
+    """A str subclass with its own repr, as NumPy's ``np.str_`` has."""
+
+    def __repr__(self) -> str:
+        return f"_Shape({str(self)!r})"
+
+
+def test_shapes_and_modes_are_stored_as_plain_strings() -> None:
+    warmup = Warmup(steps=3, start_lr=0.0, shape=_Shape("cosine"))
+    assert type(warmup.shape) is str
+    assert repr(warmup) == "Warmup(steps=3, start_lr=0.0, shape='cosine')"
+    cyclic = Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=3, mode=_Shape("triangular2"))
+    assert type(cyclic.mode) is str
 
 
 @pytest.mark.parametrize(

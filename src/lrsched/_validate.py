@@ -25,7 +25,7 @@ def real(name: str, value: Any) -> float:
         ) from None
     if not math.isfinite(result):
         raise ParameterValueError(f"{name} must be a finite number, got {value!r}")
-    return result
+    return result + 0.0  # -0.0 becomes 0.0: they are ==, so they must print alike
 
 
 def rate(name: str, value: Any) -> float:
@@ -108,4 +108,4 @@ def choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
         raise ParameterTypeError(f"{name} must be one of {options}, got {_describe(value)}")
     if value not in allowed:
         raise ParameterValueError(f"{name} must be one of {options}, got {value!r}")
-    return value
+    return allowed[allowed.index(value)]  # a plain str, whatever str subclass came in
