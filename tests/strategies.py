@@ -38,7 +38,8 @@ from lrsched import (
 rates = st.floats(min_value=0.0, max_value=10.0, allow_nan=False, allow_infinity=False)
 positive_rates = st.floats(min_value=1e-6, max_value=10.0)
 counts = st.integers(min_value=1, max_value=500)
-gammas = st.floats(min_value=0.01, max_value=1.0)
+# From far below any real decay (underflow to 0 must be 0.0, never an error) up to 1.
+gammas = st.floats(min_value=1e-300, max_value=1.0)
 steps = st.integers(min_value=0, max_value=5_000)
 
 constants = st.builds(Constant, lr=rates)
@@ -69,8 +70,9 @@ one_cycles = st.builds(
     max_lr=rates,
     total_steps=st.integers(min_value=2, max_value=500),
     pct_start=st.floats(min_value=0.01, max_value=0.99),
-    initial_div=st.floats(min_value=1.0, max_value=1e4),
-    final_div=st.floats(min_value=1.0, max_value=1e5),
+    # Divisors below 1 are valid too: the start or end rate then lies above max_lr.
+    initial_div=st.floats(min_value=1e-3, max_value=1e4),
+    final_div=st.floats(min_value=1e-3, max_value=1e5),
 )
 cyclics = st.one_of(
     st.builds(
@@ -193,7 +195,7 @@ def _extend(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule
         st.builds(
             lambda s, k: Scaled(schedule=s, factor=k),
             children,
-            st.floats(min_value=0.0, max_value=4.0),
+            st.floats(min_value=0.0, max_value=1e6),
         ),
     )
 
