@@ -169,6 +169,11 @@ def test_scaling_errors() -> None:
         2 / COS
     with pytest.raises(ParameterValueError, match="divisor must be > 0, got 0"):
         COS / 0
+    # The user wrote the divisor, so the error names it, not an internal factor of inf.
+    with pytest.raises(
+        ParameterValueError, match=r"1 / divisor \(divisor=1e-320\) must be a finite"
+    ):
+        COS / 1e-320
     with pytest.raises(ParameterValueError, match="factor must be >= 0"):
         COS * -1
     with pytest.raises(ParameterValueError, match="finite"):

@@ -194,7 +194,8 @@ class Schedule(Node, ABC):
                 f"({type(divisor).__name__})"
             )
         positive = validate.positive("divisor", divisor)
-        return Scaled(schedule=self, factor=1.0 / positive)
+        factor = validate.real(f"1 / divisor (divisor={divisor!r})", 1.0 / positive)
+        return Scaled(schedule=self, factor=factor)
 
     def __rtruediv__(self, other: object) -> Schedule:
         raise CompositionError(f"cannot divide {other!r} by a schedule")
