@@ -38,6 +38,7 @@ from strategies import (
     decays,
     interpolates,
     noams,
+    positive_rates,
     steps,
     warmup_stable_decays,
 )
@@ -382,6 +383,32 @@ def test_Warmup_shapes_end_exactly_at_the_next_first_value(shape: str) -> None:
     assert ramp[-2] < target(0)
     down = Warmup(steps=9, start_lr=2.0, shape=shape) >> target
     assert all(b < a for a, b in pairwise(down(k) for k in range(10)))
+
+
+@given(
+    st.sampled_from(["linear", "cosine", "1-sqrt", "exponential"]),
+    positive_rates,
+    st.one_of(positive_rates, st.floats(min_value=-1e-12, max_value=1e-12)),
+    st.integers(min_value=1, max_value=3_000),
+)
+def test_Warmup_shapes_are_monotone_and_never_overshoot(
+    shape: str, start: float, target: float, steps: int
+) -> None:
+    # A target within a few ulps of the start is the hard case for rounding.
+    if abs(target) <= 1e-12:
+        target = start * (1.0 + target)
+    s = Warmup(steps=steps, start_lr=start, shape=shape) >> Constant(lr=target)
+    ramp = [s(k) for k in range(steps + 1)]
+    assert ramp[0] == start
+    assert ramp[-1] == target
+    assert all(min(start, target) <= v <= max(start, target) for v in ramp)
+    sign = 1 if target >= start else -1
+    assert all(sign * (b - a) >= 0 for a, b in pairwise(ramp))
+
+
+def test_exponential_warmup_with_a_target_an_ulp_away_ends_at_it() -> None:
+    s = Warmup(steps=1286, start_lr=8.851928493496999, shape="exponential") >> 8.85192849349801
+    assert max(s(k) for k in range(1287)) == 8.85192849349801
 
 
 def test_exponential_warmup_needs_positive_rates() -> None:

@@ -48,8 +48,9 @@ class Warmup(Node):
     - ``shape="1-sqrt"``: ``lr(k) = x + (y - x) * (1 - sqrt(1 - p))``, gentle at first
       and steepest just before the handoff (transformers' ``warmup_type="1-sqrt"``);
     - ``shape="exponential"``: ``lr(k) = x * (y / x) ** p``, computed as
-      ``x * exp(p * (log(y) - log(x)))``: the geometric ramp, equal steps in
-      ``log(lr)``. It needs ``x > 0`` (checked here) and ``y > 0`` (checked by ``>>``).
+      ``x * exp(p * (log(y) - log(x)))`` and clamped to ``y`` (``exp`` may round past
+      it by an ulp): the geometric ramp, equal steps in ``log(lr)``. It needs
+      ``x > 0`` (checked here) and ``y > 0`` (checked by ``>>``).
 
     then ``lr(k) = s(k - W)`` for ``k >= W``. Every shape gives ``lr(0) = start_lr``
     and ``lr(W) = s(0)`` exactly (step ``W`` is the first step of ``s``), is monotone

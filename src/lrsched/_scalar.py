@@ -191,10 +191,13 @@ def _ramp(shape: str, start: float, target: float, steps: int) -> ScalarFn:
         return sqrt_ramp
     if shape == "exponential":
         # log(target) - log(start) rather than log(target / start): the ratio may overflow.
+        # exp rounds, so near the end the ramp could pass the target by an ulp or two;
+        # clamping to it keeps the ramp monotone into the handoff.
         span = log(target) - log(start)
+        clamp = min if target >= start else max
 
         def exponential_ramp(k: int) -> float:
-            return start * exp(span * (k / steps))
+            return clamp(start * exp(span * (k / steps)), target)
 
         return exponential_ramp
 
