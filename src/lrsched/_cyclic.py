@@ -55,7 +55,7 @@ class Cyclic(Schedule):
             step_size_up=up,
             step_size_down=up if down is None else validate.count("step_size_down", down),
             mode=validate.choice("mode", self.mode, CYCLIC_MODES),
-            gamma=validate.decay_factor("gamma", self.gamma),
+            gamma=validate.unit_fraction("gamma", self.gamma),
         )
         if self.mode != "exp_range" and self.gamma != 1.0:
             raise ParameterValueError(

@@ -44,7 +44,7 @@ class StepDecay(Schedule):
         store(
             self,
             base_lr=validate.rate("base_lr", self.base_lr),
-            gamma=validate.decay_factor("gamma", self.gamma),
+            gamma=validate.unit_fraction("gamma", self.gamma),
             step_size=validate.count("step_size", self.step_size),
         )
 
@@ -80,7 +80,7 @@ class MultiStep(Schedule):
             self,
             base_lr=validate.rate("base_lr", self.base_lr),
             milestones=_milestones(self.milestones),
-            gamma=validate.decay_factor("gamma", self.gamma),
+            gamma=validate.unit_fraction("gamma", self.gamma),
         )
 
     @property
@@ -102,7 +102,7 @@ class Exponential(Schedule):
         store(
             self,
             base_lr=validate.rate("base_lr", self.base_lr),
-            gamma=validate.decay_factor("gamma", self.gamma),
+            gamma=validate.unit_fraction("gamma", self.gamma),
         )
 
     @property

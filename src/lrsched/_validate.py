@@ -44,8 +44,9 @@ def positive(name: str, value: Any) -> float:
     return result
 
 
-def decay_factor(name: str, value: Any) -> float:
-    """A multiplicative decay in (0, 1]; larger factors would overflow on unbounded schedules."""
+def unit_fraction(name: str, value: Any) -> float:
+    """A number in (0, 1]: a decay factor (a larger one would overflow on an unbounded
+    schedule) or a fraction of a run."""
     result = real(name, value)
     if not 0.0 < result <= 1.0:
         raise ParameterValueError(f"{name} must be in (0, 1], got {value!r}")

@@ -132,11 +132,7 @@ class WarmupStableDecay(_Expanding):
         if self.decay_steps is not None:
             store(self, decay_steps=validate.count("decay_steps", self.decay_steps))
         else:
-            fraction = validate.real("decay_fraction", self.decay_fraction)
-            if not 0.0 < fraction <= 1.0:
-                raise ParameterValueError(
-                    f"decay_fraction must be in (0, 1], got {self.decay_fraction!r}"
-                )
+            fraction = validate.unit_fraction("decay_fraction", self.decay_fraction)
             store(self, decay_fraction=fraction)
             if self.decay_length < 1:
                 raise ParameterValueError(
