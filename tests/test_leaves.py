@@ -6,6 +6,8 @@ import math
 from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lrsched import (
     Constant,
@@ -19,6 +21,7 @@ from lrsched import (
     Polynomial,
     StepDecay,
 )
+from strategies import counts, rates
 
 
 def test_constant_is_flat_and_never_ends() -> None:
@@ -176,3 +179,12 @@ def test_finite_leaves_hold_their_final_value(schedule: Linear) -> None:
     end = schedule.duration
     assert end == 8
     assert {schedule(k) for k in range(end, end + 50)} == {schedule(end)}
+
+
+@given(rates, rates, counts, st.floats(min_value=0.1, max_value=5.0))
+def test_the_ends_the_docstrings_call_exact_are_exact(
+    a: float, b: float, total: int, power: float
+) -> None:
+    assert Linear(base_lr=a, end_lr=b, total_steps=total)(0) == a
+    assert Cosine(base_lr=a, min_lr=b, total_steps=total)(total) == b
+    assert Polynomial(base_lr=a, end_lr=b, total_steps=total, power=power)(total) == b

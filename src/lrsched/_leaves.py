@@ -115,7 +115,9 @@ class Linear(Schedule):
     """Straight line from ``base_lr`` to ``end_lr`` over ``total_steps`` (``T``), then hold.
 
     ``lr(k) = base_lr + (end_lr - base_lr) * min(k, T) / T``: ``lr(0) = base_lr``,
-    ``lr(T) = end_lr``, and ``end_lr`` past the end. Duration ``T``.
+    ``lr(T) = end_lr`` (to rounding), and that value past the end. Duration ``T``. As
+    optax ``linear_schedule`` and the decay of transformers'
+    ``get_linear_schedule_with_warmup`` (see ``docs/migration.md``).
     """
 
     base_lr: float
@@ -140,8 +142,10 @@ class Polynomial(Schedule):
     """Polynomial decay from ``base_lr`` to ``end_lr`` over ``total_steps`` (``T``), then hold.
 
     ``lr(k) = end_lr + (base_lr - end_lr) * (1 - min(k, T) / T) ** power`` with
-    ``power > 0``: ``lr(0) = base_lr``, ``lr(T) = end_lr``. ``power = 1`` is ``Linear``.
-    Duration ``T``.
+    ``power > 0``: ``lr(0) = base_lr`` (to rounding), ``lr(T) = end_lr`` exactly.
+    ``power = 1`` is ``Linear``.
+    Duration ``T``. As optax ``polynomial_schedule`` and torch ``PolynomialLR`` (with
+    ``end_lr = 0``).
     """
 
     base_lr: float
@@ -168,7 +172,8 @@ class Cosine(Schedule):
     """Cosine annealing from ``base_lr`` to ``min_lr`` over ``total_steps`` (``T``), then hold.
 
     ``lr(k) = min_lr + (base_lr - min_lr) * (1 + cos(pi * min(k, T) / T)) / 2``:
-    ``lr(0) = base_lr``, ``lr(T/2)`` is the midpoint, ``lr(T) = min_lr`` and after.
+    ``lr(0) = base_lr`` (to rounding), ``lr(T/2)`` is the midpoint, ``lr(T) = min_lr``
+    exactly, and after.
     Loshchilov and Hutter, "SGDR", ICLR 2017 (one cycle, no restart). Duration ``T``.
     """
 
