@@ -133,14 +133,16 @@ def float_dtype(xp: Any, steps: Any) -> Any:
 
 
 def is_concrete(steps: Any) -> bool:
-    """Whether the values of ``steps`` can be read now (not a JAX tracer, not compiling)."""
+    """Whether the values of ``steps`` can be read now: not a JAX tracer, not inside
+    ``torch.compile``, not a torch meta tensor (which has a shape and no values)."""
     name = library(steps)
     if name == "jax":
         import jax
 
         return not isinstance(steps, jax.core.Tracer)
     if name == "torch":
-        return not sys.modules["torch"].compiler.is_compiling()
+        compiling = sys.modules["torch"].compiler.is_compiling()
+        return not compiling and steps.device.type != "meta"
     return True
 
 
@@ -471,8 +473,9 @@ def evaluate(schedule: Schedule, steps: Any) -> Any:
     float64, except under JAX without ``jax_enable_x64`` (float32, about 7 digits)
     and on torch MPS (float32). Negative steps raise ``StepError`` when the values can
     be read: always for NumPy, for eager torch and concrete JAX arrays, but not for JAX
-    tracers under ``jax.jit`` or inside ``torch.compile``, where the caller must keep
-    steps non-negative. Works under ``jax.jit`` and ``torch.compile(fullgraph=True)``.
+    tracers under ``jax.jit``, inside ``torch.compile`` or on torch's ``meta`` device
+    (which has no values), where the caller must keep steps non-negative. Works under
+    ``jax.jit`` and ``torch.compile(fullgraph=True)``.
     """
     xp, k = as_steps(steps)
     return compile_array(schedule)(xp, k)

@@ -165,6 +165,14 @@ class TestTorch:
                 evaluate(EVERY_NODE[0], bad)
 
     @pytest.mark.parametrize("schedule", EVERY_NODE, ids=repr)
+    def test_meta_tensors_give_shape_and_dtype_without_values(self, schedule: Schedule) -> None:
+        # Meta tensors have no values to check (tracing a model's size does this).
+        got = evaluate(schedule, self.torch.arange(6, device="meta").reshape(2, 3))
+        assert got.device.type == "meta"
+        assert got.dtype == self.torch.float64
+        assert got.shape == (2, 3)
+
+    @pytest.mark.parametrize("schedule", EVERY_NODE, ids=repr)
     def test_no_graph_breaks_under_torch_compile(self, schedule: Schedule) -> None:
         self.torch._dynamo.reset()
         explained = self.torch._dynamo.explain(lambda k: evaluate(schedule, k))(
