@@ -113,6 +113,9 @@ def _cosine(total: object = 10) -> dict[str, object]:
         ({"version": 1, "lr": 1}, "the top level: missing 'type'"),
         ({"version": 1, "type": "Cosin"}, "type: unknown type 'Cosin'; did you mean 'Cosine'?"),
         ({"version": 1, "type": 3}, "type: unknown type 3; known: Bounded, Constant"),
+        # Only a string is matched against the names: str(None) must not suggest 'Cosine'.
+        ({"version": 1, "type": None}, "type: unknown type None; known: Bounded, Constant"),
+        ({"version": 1, "type": ["Cosine"]}, "type: unknown type ['Cosine']; known: Bounded"),
         ({"version": 1, "type": "Constant", "lr": 1, "gamma": 2}, "gamma: Constant has no field"),
         ({"version": 1, "type": "Cosine", "base_lr": 1.0}, "min_lr: missing (required by Cosine)"),
         ({"version": 1, "type": "Constant", 1: 2}, "keys must be strings"),
