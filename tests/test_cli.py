@@ -59,6 +59,9 @@ def test_show_a_finite_schedule(capsys: pytest.CaptureFixture[str]) -> None:
     assert "duration  10 steps, then holds 0" in out
     assert "shown     steps 0 to 10\n" in out
     assert "peak      1 at step 0" in out
+    code, out, _ = run(capsys, "show", "Constant(lr=0.5)[:1]")
+    assert code == 0
+    assert "duration  1 step, then holds 0.5" in out
 
 
 def test_show_chooses_steps_and_samples_a_long_run(capsys: pytest.CaptureFixture[str]) -> None:

@@ -110,7 +110,8 @@ def _show(schedule: Schedule, steps: int | None) -> str:
     if duration is None:
         length = "never ends"
     else:
-        length = f"{duration} steps, then holds {number(schedule(duration))}"
+        unit = "step" if duration == 1 else "steps"
+        length = f"{duration} {unit}, then holds {number(schedule(duration))}"
     out.append(f"duration  {length}")
     out.append(f"shown     steps 0 to {steps - 1}" + (f" ({note})" if note else ""))
     where = f"at step {peak_step}" + ("" if exact else f" (searched {summary.PEAK_SCAN} steps)")
