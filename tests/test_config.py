@@ -251,6 +251,20 @@ def test_config_error_fits_the_hierarchy() -> None:
 
 
 # Fuzzing: random JSON-like data, and valid dicts with one part changed.
+def _containers(children: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    # A def, not a multi-line lambda: Hypothesis reads extend's source to check that it
+    # recurses, and the source of a lambda spanning lines is not always recoverable
+    # (after some imports it fails with a HypothesisDeprecationWarning, an error here).
+    return st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(
+            st.one_of(st.sampled_from(["type", "version", "lr", "phases", "schedule"]), st.text()),
+            children,
+            max_size=4,
+        ),
+    )
+
+
 _json = st.recursive(
     st.one_of(
         st.none(),
@@ -260,14 +274,7 @@ _json = st.recursive(
         st.text(max_size=8),
         st.sampled_from(sorted(lrsched._names.node_classes())),
     ),
-    lambda children: st.one_of(
-        st.lists(children, max_size=4),
-        st.dictionaries(
-            st.one_of(st.sampled_from(["type", "version", "lr", "phases", "schedule"]), st.text()),
-            children,
-            max_size=4,
-        ),
-    ),
+    _containers,
     max_leaves=20,
 )
 
