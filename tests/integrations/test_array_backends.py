@@ -111,6 +111,22 @@ class TestJax:
         assert got.dtype == self.jnp.float32
         assert_close(got.tolist(), schedule, STEPS, rel=1e-6, peak=value_range(schedule)[1])
 
+    @pytest.mark.parametrize(
+        "schedule",
+        [
+            Exponential(base_lr=1.0, gamma=0.999999),
+            Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=999, mode="exp_range", gamma=0.999999),
+        ],
+        ids=repr,
+    )
+    def test_float32_decay_factors_near_one_over_long_runs(self, schedule: Schedule) -> None:
+        # 0.999999 rounded to float32 is off by 1.3e-8, which gamma ** k multiplies by
+        # k: 1.3% at step 10**6. The documented promise is about 1e-7 of the peak.
+        steps = list(range(0, 3_000_000, 9_973))
+        got = self.jax.jit(lambda k: evaluate(schedule, k))(self.jnp.asarray(steps))
+        assert got.dtype == self.jnp.float32
+        assert_close(got.tolist(), schedule, steps, rel=1e-5, peak=1e-2)
+
     @pytest.mark.parametrize("schedule", EVERY_NODE, ids=repr)
     def test_float64_under_jit_with_x64(self, schedule: Schedule) -> None:
         with self.jax.enable_x64(True):
