@@ -124,6 +124,8 @@ def test_the_shim_for_numpy_1() -> None:
     shim = _array._Shim(np)
     assert shim.isdtype(np.dtype(np.uint8), "integral")
     assert not shim.isdtype(np.dtype(np.float32), "integral")
+    assert shim.isdtype(np.dtype(np.int8), "signed integer")
+    assert not shim.isdtype(np.dtype(np.uint64), "signed integer")
     assert shim.astype(np.arange(2), np.float64).dtype == np.float64
     assert shim.cos is np.cos
 

@@ -78,10 +78,12 @@ class _Shim:
         return x.to(dtype) if hasattr(x, "to") else x.astype(dtype)
 
     def isdtype(self, dtype: Any, kind: str) -> bool:
-        # Only kind "integral" is asked for: integers, not bool.
+        # Only kinds "integral" and "signed integer" are asked for; neither holds bool.
         if hasattr(dtype, "is_floating_point"):  # a torch dtype
-            return not (dtype.is_floating_point or dtype.is_complex or dtype == self.bool)
-        return bool(self._module.issubdtype(dtype, self._module.integer))
+            integral = not (dtype.is_floating_point or dtype.is_complex or dtype == self.bool)
+            return integral and (kind == "integral" or dtype.is_signed)
+        wanted = self._module.integer if kind == "integral" else self._module.signedinteger
+        return bool(self._module.issubdtype(dtype, wanted))
 
 
 def library(steps: object) -> str:
@@ -155,7 +157,9 @@ def as_steps(steps: Any) -> tuple[Any, Any]:
     xp = namespace(steps)
     if not xp.isdtype(steps.dtype, "integral"):
         raise StepTypeError(f"steps must be an array of ints, got dtype {steps.dtype}")
-    if is_concrete(steps) and bool(xp.any(steps < 0)):
+    # Unsigned steps need no check (and torch has no `<` for uint16/32/64 on the CPU).
+    signed = xp.isdtype(steps.dtype, "signed integer")
+    if signed and is_concrete(steps) and bool(xp.any(steps < 0)):
         raise StepError(f"steps must be non-negative, got {int(xp.min(steps))}")
     return xp, xp.astype(steps, float_dtype(xp, steps))
 

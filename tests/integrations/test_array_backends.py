@@ -180,6 +180,14 @@ class TestTorch:
             with pytest.raises(StepTypeError):
                 evaluate(EVERY_NODE[0], bad)
 
+    @pytest.mark.parametrize("dtype", ["uint8", "uint16", "uint32", "uint64", "int16"])
+    def test_every_integer_dtype(self, dtype: str) -> None:
+        # torch has no `<` for uint16/32/64 on the CPU; unsigned steps need no sign check.
+        steps = self.torch.tensor([0, 5, 200], dtype=getattr(self.torch, dtype))
+        got = evaluate(EVERY_NODE[-1], steps)
+        assert got.dtype == self.torch.float64
+        assert_close(got.tolist(), EVERY_NODE[-1], [0, 5, 200], rel=1e-12)
+
     @pytest.mark.parametrize("schedule", EVERY_NODE, ids=repr)
     def test_meta_tensors_give_shape_and_dtype_without_values(self, schedule: Schedule) -> None:
         # Meta tensors have no values to check (tracing a model's size does this).
