@@ -217,6 +217,23 @@ def test_sample_without_numpy_calls_the_schedule(monkeypatch: pytest.MonkeyPatch
     assert sample(s, num_steps=20) == [s(k) for k in range(20)]
 
 
+def test_sample_takes_any_callable_as_0_1_0_did() -> None:
+    # 0.1.0's schedule type was Callable[[int], float]; with or without NumPy, sample
+    # calls what has no array rule, instead of failing only when NumPy is installed.
+    assert sample(lambda k: 0.5 * k, num_steps=4) == [0.0, 0.5, 1.0, 1.5]
+
+    @dataclass(frozen=True)
+    class Custom(Schedule):
+        @property
+        def duration(self) -> int | None:
+            return None
+
+        def __call__(self, step: int) -> float:
+            return 1.0 / (1 + step)
+
+    assert sample(Custom(), num_steps=3) == [1.0, 0.5, 1.0 / 3]
+
+
 def test_decay_powers_in_float32_do_not_round_the_factor() -> None:
     # The float32 path (JAX without x64, torch MPS), checked here on NumPy float32 steps.
     k = np.arange(0, 3_000_000, 9_973)
