@@ -124,6 +124,8 @@ def test_the_shim_for_numpy_1() -> None:
     shim = _array._Shim(np)
     assert shim.isdtype(np.dtype(np.uint8), "integral")
     assert not shim.isdtype(np.dtype(np.float32), "integral")
+    assert shim.isdtype(np.dtype(np.int8), "signed integer")
+    assert not shim.isdtype(np.dtype(np.uint64), "signed integer")
     assert shim.astype(np.arange(2), np.float64).dtype == np.float64
     assert shim.cos is np.cos
 
@@ -213,3 +215,32 @@ def test_sample_without_numpy_calls_the_schedule(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setitem(sys.modules, "numpy", None)
     s = (Warmup(steps=5, start_lr=0.0) >> COS) | Constant(lr=0.01)
     assert sample(s, num_steps=20) == [s(k) for k in range(20)]
+
+
+def test_sample_takes_any_callable_as_0_1_0_did() -> None:
+    # 0.1.0's schedule type was Callable[[int], float]; with or without NumPy, sample
+    # calls what has no array rule, instead of failing only when NumPy is installed.
+    assert sample(lambda k: 0.5 * k, num_steps=4) == [0.0, 0.5, 1.0, 1.5]
+
+    @dataclass(frozen=True)
+    class Custom(Schedule):
+        @property
+        def duration(self) -> int | None:
+            return None
+
+        def __call__(self, step: int) -> float:
+            return 1.0 / (1 + step)
+
+    assert sample(Custom(), num_steps=3) == [1.0, 0.5, 1.0 / 3]
+
+
+def test_decay_powers_in_float32_do_not_round_the_factor() -> None:
+    # The float32 path (JAX without x64, torch MPS), checked here on NumPy float32 steps.
+    k = np.arange(0, 3_000_000, 9_973)
+    exact = 0.999999 ** k.astype(np.float64)
+    rounded_factor = np.float32(0.999999) ** k.astype(np.float32)
+    got = _array.power(np, 0.999999, k.astype(np.float32))
+    assert got.dtype == np.float32
+    assert np.max(np.abs(got - exact) / exact) < 1e-5
+    assert np.max(np.abs(rounded_factor - exact) / exact) > 1e-2  # what it avoids
+    assert np.array_equal(_array.power(np, 0.5, k.astype(np.float64)), 0.5 ** k.astype(float))

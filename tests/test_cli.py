@@ -59,6 +59,9 @@ def test_show_a_finite_schedule(capsys: pytest.CaptureFixture[str]) -> None:
     assert "duration  10 steps, then holds 0" in out
     assert "shown     steps 0 to 10\n" in out
     assert "peak      1 at step 0" in out
+    code, out, _ = run(capsys, "show", "Constant(lr=0.5)[:1]")
+    assert code == 0
+    assert "duration  1 step, then holds 0.5" in out
 
 
 def test_show_chooses_steps_and_samples_a_long_run(capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,6 +116,36 @@ def test_a_yaml_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     assert _table_of(capsys, tmp_path / "s.yml") == [WARM(k) for k in range(100)]
     (tmp_path / "bad.yaml").write_text("a: [1,\n")
     assert "is not valid YAML" in _one_error_line(capsys, "show", f"@{tmp_path / 'bad.yaml'}")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("s.json", '{"version": 1, "type": "Constant", "lr": 0.1, "lr": 0.2}'),
+        ("s.yaml", "version: 1\ntype: Constant\nlr: 0.1\nlr: 0.2\n"),
+        ("s.yml", "version: 1\ntype: Phases\nphases:\n- {type: Constant, lr: 1, lr: 2}\n"),
+    ],
+)
+def test_a_repeated_key_in_a_file_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, text: str
+) -> None:
+    # Both parsers keep the last value silently; a config must not hide a typo that way.
+    if name.endswith((".yaml", ".yml")):
+        pytest.importorskip("yaml", reason="YAML files need the yaml extra (PyYAML)")
+    (tmp_path / name).write_text(text)
+    assert "repeated key 'lr'" in _one_error_line(capsys, "show", f"@{tmp_path / name}")
+
+
+def test_yaml_merge_keys_may_be_overridden(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pytest.importorskip("yaml", reason="YAML files need the yaml extra (PyYAML)")
+    (tmp_path / "s.yaml").write_text(
+        "version: 1\ntype: Scaled\nfactor: 2\nschedule: {<<: {type: Constant, lr: 1}, lr: 0.25}\n"
+    )
+    assert _table_of(capsys, tmp_path / "s.yaml")[:2] == [0.5, 0.5]
+    (tmp_path / "odd.yaml").write_text("? [1, 2]\n: x\n")
+    assert "not valid YAML" in _one_error_line(capsys, "show", f"@{tmp_path / 'odd.yaml'}")
 
 
 def _one_error_line(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

@@ -144,6 +144,8 @@ def _column_of(message: str) -> int:
         ("Warmup(steps=1, start_lr=0)", "Warmup(steps=1, start_lr=0)", "not a schedule"),
         ("0.5", "0.5", "expected a schedule"),
         ("Constant(lr=f'{1}')", "f'{1}'", "f-string"),
+        # Python refuses a repeated keyword only when compiling, after ast.parse.
+        ("Constant(lr=1.0, lr=2.0)", "lr=2.0", "keyword argument repeated: lr"),
     ],
 )
 def test_refused_text_is_located(text: str, culprit: str, reason: str) -> None:

@@ -78,10 +78,12 @@ class _Shim:
         return x.to(dtype) if hasattr(x, "to") else x.astype(dtype)
 
     def isdtype(self, dtype: Any, kind: str) -> bool:
-        # Only kind "integral" is asked for: integers, not bool.
+        # Only kinds "integral" and "signed integer" are asked for; neither holds bool.
         if hasattr(dtype, "is_floating_point"):  # a torch dtype
-            return not (dtype.is_floating_point or dtype.is_complex or dtype == self.bool)
-        return bool(self._module.issubdtype(dtype, self._module.integer))
+            integral = not (dtype.is_floating_point or dtype.is_complex or dtype == self.bool)
+            return integral and (kind == "integral" or dtype.is_signed)
+        wanted = self._module.integer if kind == "integral" else self._module.signedinteger
+        return bool(self._module.issubdtype(dtype, wanted))
 
 
 def library(steps: object) -> str:
@@ -133,14 +135,16 @@ def float_dtype(xp: Any, steps: Any) -> Any:
 
 
 def is_concrete(steps: Any) -> bool:
-    """Whether the values of ``steps`` can be read now (not a JAX tracer, not compiling)."""
+    """Whether the values of ``steps`` can be read now: not a JAX tracer, not inside
+    ``torch.compile``, not a torch meta tensor (which has a shape and no values)."""
     name = library(steps)
     if name == "jax":
         import jax
 
         return not isinstance(steps, jax.core.Tracer)
     if name == "torch":
-        return not sys.modules["torch"].compiler.is_compiling()
+        compiling = sys.modules["torch"].compiler.is_compiling()
+        return not compiling and steps.device.type != "meta"
     return True
 
 
@@ -153,7 +157,9 @@ def as_steps(steps: Any) -> tuple[Any, Any]:
     xp = namespace(steps)
     if not xp.isdtype(steps.dtype, "integral"):
         raise StepTypeError(f"steps must be an array of ints, got dtype {steps.dtype}")
-    if is_concrete(steps) and bool(xp.any(steps < 0)):
+    # Unsigned steps need no check (and torch has no `<` for uint16/32/64 on the CPU).
+    signed = xp.isdtype(steps.dtype, "signed integer")
+    if signed and is_concrete(steps) and bool(xp.any(steps < 0)):
         raise StepError(f"steps must be non-negative, got {int(xp.min(steps))}")
     return xp, xp.astype(steps, float_dtype(xp, steps))
 
@@ -165,6 +171,19 @@ def floor_div(xp: Any, k: Any, n: int) -> Any:
     q = xp.floor(k / n)
     q = xp.where(q * n > k, q - 1.0, q)
     return xp.where((q + 1.0) * n <= k, q + 1.0, q)
+
+
+def power(xp: Any, gamma: float, k: Any) -> Any:
+    """``gamma ** k`` for a decay factor ``0 < gamma <= 1`` and steps ``k``.
+
+    In float64 it is ``gamma ** k``, the scalar rule's formula. In float32 ``gamma``
+    itself would be rounded (0.999999 by 1.3e-8 relative), an error that ``** k``
+    multiplies by ``k`` (1.3% at step 10**6); ``exp(k * log(gamma))`` with the log taken
+    here in float64 keeps the error near float32's own.
+    """
+    if k.dtype == xp.float64:  # a dtype, not an array value: fine under jit and compile
+        return gamma**k
+    return xp.exp(k * log(gamma))
 
 
 # ---------------------------------------------------------------------------------------
@@ -215,7 +234,7 @@ def _exponential(node: Exponential) -> ArrayFn:
     base, gamma = node.base_lr, node.gamma
 
     def exponential(xp: Any, k: Any) -> Any:
-        return base * gamma**k
+        return base * power(xp, gamma, k)
 
     return exponential
 
@@ -391,7 +410,7 @@ def _cyclic(node: Cyclic) -> ArrayFn:
         wave = xp.clip(xp.where(t <= up, t / up, (size - t) / down), None, 1.0)
         if mode == "triangular":  # a parameter, not an array value
             return base + height * wave * 1.0
-        scale = 0.5 ** ((k - t) / size) if mode == "triangular2" else gamma**k
+        scale = 0.5 ** ((k - t) / size) if mode == "triangular2" else power(xp, gamma, k)
         return base + height * wave * scale
 
     return cyclic
@@ -471,8 +490,9 @@ def evaluate(schedule: Schedule, steps: Any) -> Any:
     float64, except under JAX without ``jax_enable_x64`` (float32, about 7 digits)
     and on torch MPS (float32). Negative steps raise ``StepError`` when the values can
     be read: always for NumPy, for eager torch and concrete JAX arrays, but not for JAX
-    tracers under ``jax.jit`` or inside ``torch.compile``, where the caller must keep
-    steps non-negative. Works under ``jax.jit`` and ``torch.compile(fullgraph=True)``.
+    tracers under ``jax.jit``, inside ``torch.compile`` or on torch's ``meta`` device
+    (which has no values), where the caller must keep steps non-negative. Works under
+    ``jax.jit`` and ``torch.compile(fullgraph=True)``.
     """
     xp, k = as_steps(steps)
     return compile_array(schedule)(xp, k)

@@ -12,9 +12,10 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import _summary as summary
 from ._base import Schedule
@@ -62,7 +63,20 @@ def _load_yaml(text: str, path: Path) -> object:
         raise CliError("reading YAML needs PyYAML: pip install 'lrsched[yaml]'") from None
 
     class Loader(yaml.SafeLoader):
-        pass
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+            # PyYAML keeps the last of repeated keys silently; merge keys (<<) may repeat.
+            seen = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, Hashable):
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"repeated key {key!r}", key_node.start_mark
+                        )
+                    seen.add(key)
+            return super().construct_mapping(node, deep)
 
     Loader.add_implicit_resolver("tag:yaml.org,2002:float", _YAML_FLOAT, list("-+0123456789."))
     try:
@@ -71,6 +85,16 @@ def _load_yaml(text: str, path: Path) -> object:
         raise CliError(f"{path} is not valid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise CliError(f"{path} is nested too deeply") from None
+
+
+def _unique_keys(path: Path, pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object as a dict, refusing repeated keys (json keeps the last silently)."""
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise CliError(f"{path} is not a valid dict form: repeated key {key!r}")
+        result[key] = value
+    return result
 
 
 def _read_file(path: Path) -> object:
@@ -82,7 +106,7 @@ def _read_file(path: Path) -> object:
     suffix = path.suffix.lower()
     if suffix == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=partial(_unique_keys, path))
         except json.JSONDecodeError as exc:
             raise CliError(f"{path} is not valid JSON: {exc}") from None
         except RecursionError:
@@ -110,7 +134,8 @@ def _show(schedule: Schedule, steps: int | None) -> str:
     if duration is None:
         length = "never ends"
     else:
-        length = f"{duration} steps, then holds {number(schedule(duration))}"
+        unit = "step" if duration == 1 else "steps"
+        length = f"{duration} {unit}, then holds {number(schedule(duration))}"
     out.append(f"duration  {length}")
     out.append(f"shown     steps 0 to {steps - 1}" + (f" ({note})" if note else ""))
     where = f"at step {peak_step}" + ("" if exact else f" (searched {summary.PEAK_SCAN} steps)")

@@ -136,7 +136,7 @@ def _decode_node(data: Mapping[Any, Any], path: str) -> Node:
     name = data["type"]
     classes = node_classes()
     if not isinstance(name, str) or name not in classes:
-        close = difflib.get_close_matches(str(name), classes, n=1)
+        close = difflib.get_close_matches(name, classes, n=1) if isinstance(name, str) else []
         hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(classes))}"
         raise ConfigError(f"{_join(path, 'type')}: unknown type {name!r}; {hint}")
     cls = classes[name]

@@ -6,7 +6,7 @@ still a callable from step to learning rate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from . import _validate as validate
 from ._base import Schedule
@@ -103,19 +103,33 @@ def sequential(phases: Sequence[tuple[int, Schedule]]) -> Schedule:
     return bounded[0] if len(bounded) == 1 else Phases(phases=tuple(bounded))
 
 
-def sample(schedule: Schedule, *, num_steps: int) -> list[float]:
+def sample(schedule: Callable[[int], float], *, num_steps: int) -> list[float]:
     """The rates at steps ``0..num_steps-1`` as a list of floats.
 
-    With NumPy installed the rates come from the array evaluator (``lrsched.evaluate``),
-    which agrees with calling the schedule to rounding (1e-12 relative); without NumPy,
-    from calling the schedule at each step.
+    With NumPy installed, a tree of lrsched nodes is computed by the array evaluator
+    (``lrsched.evaluate``), which agrees with calling the schedule to rounding (1e-12
+    relative). Anything else, as in 0.1.0 any callable from step to rate, is called at
+    each step, as is every schedule when NumPy is missing.
     """
     count = validate.count("num_steps", num_steps)
+    rates = _sample_array(schedule, count)
+    return rates if rates is not None else [schedule(k) for k in range(count)]
+
+
+def _sample_array(schedule: object, count: int) -> list[float] | None:
+    """The rates from the array evaluator, or ``None`` if it cannot compute them."""
+    if not isinstance(schedule, Schedule):
+        return None
     try:
         import numpy
     except ImportError:
-        return [schedule(k) for k in range(count)]
-    from ._array import evaluate
+        return None
+    from ._array import as_steps, compile_array
+    from ._errors import UnsupportedNodeError
 
-    rates: list[float] = evaluate(schedule, numpy.arange(count)).tolist()
+    try:
+        fn = compile_array(schedule)
+    except UnsupportedNodeError:  # a node type with a scalar rule only
+        return None
+    rates: list[float] = fn(*as_steps(numpy.arange(count))).tolist()
     return rates

@@ -161,7 +161,7 @@ class _Reader:
         source = self.lines[line - 1].encode()
         return len(source[:byte_offset].decode(errors="ignore"))
 
-    def error(self, node: ast.expr, message: str) -> ParseError:
+    def error(self, node: ast.expr | ast.keyword, message: str) -> ParseError:
         line = node.lineno
         start = self._column(line, node.col_offset)
         if node.end_lineno == line and node.end_col_offset is not None:
@@ -275,6 +275,8 @@ class _Reader:
         for keyword in node.keywords:
             if keyword.arg is None:
                 raise self.error(keyword.value, "unpacking with ** is not allowed")
+            if keyword.arg in kwargs:  # Python refuses this when compiling, after ast.parse
+                raise self.error(keyword, f"keyword argument repeated: {keyword.arg}")
             kwargs[keyword.arg] = self.value(keyword.value)
         try:
             inspect.signature(function).bind(*args, **kwargs)

@@ -20,7 +20,7 @@ import jax.numpy as jnp
 
 from ._array import as_steps, compile_array
 from ._base import Schedule
-from ._errors import ParameterTypeError
+from ._errors import ParameterTypeError, StepError
 
 __all__ = ["to_optax"]
 
@@ -37,7 +37,13 @@ def to_optax(schedule: Schedule) -> Any:
     fn = compile_array(schedule)
 
     def learning_rate(count: Any) -> Any:
-        xp, k = as_steps(jnp.asarray(count))
+        try:
+            steps = jnp.asarray(count)
+        except OverflowError:  # a Python int beyond int32 while x64 is off
+            raise StepError(
+                f"count {count} does not fit in JAX's int32; enable x64 for larger counts"
+            ) from None
+        xp, k = as_steps(steps)
         return fn(xp, k)
 
     return learning_rate

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from typing import Any
 
 import torch
 from torch.optim import Optimizer
@@ -31,6 +32,7 @@ from torch.optim.lr_scheduler import LRScheduler
 
 import lrsched
 
+from . import _validate as validate
 from ._base import Node, Schedule, restore
 from ._errors import ParameterTypeError, ParameterValueError
 
@@ -41,13 +43,15 @@ class ScheduleLR(LRScheduler):  # type: ignore[misc]  # torch may be untyped her
     """An ``LRScheduler`` that sets each param group's lr to ``schedule(step)``.
 
     ``schedule`` is one schedule for every param group, or a sequence of schedules, one
-    per group. Rates are absolute: the optimizer's own ``lr`` is ignored. As with
-    torch's schedulers, construction sets the rates of step 0 and each ``step()``
-    advances one step, so after ``n`` calls the rates are ``schedule(n)``.
+    per group. Rates are absolute: the optimizer's own ``lr`` (and ``initial_lr``) is
+    ignored. As with torch's schedulers, construction sets the rates of step 0 and each
+    ``step()`` advances one step, so after ``n`` calls the rates are ``schedule(n)``;
+    ``last_epoch=k`` means steps ``0..k`` are done, so construction sets ``schedule(k + 1)``.
 
     ``state_dict()`` holds the schedules themselves, so a checkpoint restores the exact
     curve, and ``load_state_dict`` replaces the schedules given to the constructor with
-    the saved ones: a run resumed at step ``k`` continues the saved curve from ``k``.
+    the saved ones and sets the optimizer's rates from them: a run resumed at step ``k``
+    continues the saved curve from ``k``.
     """
 
     def __init__(
@@ -58,19 +62,15 @@ class ScheduleLR(LRScheduler):  # type: ignore[misc]  # torch may be untyped her
     ) -> None:
         groups = len(optimizer.param_groups)
         if isinstance(schedule, Schedule):
-            schedules: tuple[Schedule, ...] = (schedule,) * groups
-        elif isinstance(schedule, Sequence) and all(isinstance(s, Schedule) for s in schedule):
-            schedules = tuple(schedule)
-            if len(schedules) != groups:
-                raise ParameterValueError(
-                    f"schedule must be one schedule or one per param group ({groups}), "
-                    f"got {len(schedules)} schedules"
-                )
-        else:
-            raise ParameterTypeError(
-                f"schedule must be a Schedule or a sequence of them, got {schedule!r}"
-            )
-        self.schedules = schedules
+            schedule = (schedule,) * groups
+        self.schedules = _checked(schedule, groups)
+        last_epoch = validate.integer("last_epoch", last_epoch)
+        if last_epoch < -1:
+            raise ParameterValueError(f"last_epoch must be an int >= -1, got {last_epoch}")
+        # torch requires 'initial_lr' to resume (last_epoch >= 0) for its relative
+        # schedulers; absolute rates never read it.
+        for group in optimizer.param_groups:
+            group.setdefault("initial_lr", group["lr"])
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float | torch.Tensor]:
@@ -80,6 +80,33 @@ class ScheduleLR(LRScheduler):  # type: ignore[misc]  # torch may be untyped her
 
     # torch's step(epoch) path asks for the closed form; every schedule is one.
     _get_closed_form_lr = get_lr
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a ``state_dict()``: its schedules, its step, and the optimizer's rates."""
+        if "schedules" in state_dict:
+            groups = len(self.optimizer.param_groups)
+            _checked(state_dict["schedules"], groups, "state_dict['schedules']")
+        super().load_state_dict(state_dict)
+        self._last_lr = self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, self._last_lr, strict=True):
+            if isinstance(group["lr"], torch.Tensor):
+                group["lr"].fill_(lr)
+            else:
+                group["lr"] = lr
+
+
+def _checked(schedules: object, groups: int, name: str = "schedule") -> tuple[Schedule, ...]:
+    """``schedules`` as a tuple of one schedule per param group, or a clear error."""
+    if not isinstance(schedules, Sequence) or not all(isinstance(s, Schedule) for s in schedules):
+        raise ParameterTypeError(
+            f"{name} must be a Schedule or a sequence of them, got {schedules!r}"
+        )
+    if len(schedules) != groups:
+        raise ParameterValueError(
+            f"{name} must be one schedule or one per param group: got {len(schedules)} "
+            f"schedules for {groups} param group{'s' if groups != 1 else ''}"
+        )
+    return tuple(schedules)
 
 
 def safe_globals() -> list[object]:

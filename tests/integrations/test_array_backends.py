@@ -111,6 +111,22 @@ class TestJax:
         assert got.dtype == self.jnp.float32
         assert_close(got.tolist(), schedule, STEPS, rel=1e-6, peak=value_range(schedule)[1])
 
+    @pytest.mark.parametrize(
+        "schedule",
+        [
+            Exponential(base_lr=1.0, gamma=0.999999),
+            Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=999, mode="exp_range", gamma=0.999999),
+        ],
+        ids=repr,
+    )
+    def test_float32_decay_factors_near_one_over_long_runs(self, schedule: Schedule) -> None:
+        # 0.999999 rounded to float32 is off by 1.3e-8, which gamma ** k multiplies by
+        # k: 1.3% at step 10**6. The documented promise is about 1e-7 of the peak.
+        steps = list(range(0, 3_000_000, 9_973))
+        got = self.jax.jit(lambda k: evaluate(schedule, k))(self.jnp.asarray(steps))
+        assert got.dtype == self.jnp.float32
+        assert_close(got.tolist(), schedule, steps, rel=1e-5, peak=1e-2)
+
     @pytest.mark.parametrize("schedule", EVERY_NODE, ids=repr)
     def test_float64_under_jit_with_x64(self, schedule: Schedule) -> None:
         with self.jax.enable_x64(True):
@@ -163,6 +179,22 @@ class TestTorch:
         for bad in (self.torch.tensor([0.5]), self.torch.tensor([True])):
             with pytest.raises(StepTypeError):
                 evaluate(EVERY_NODE[0], bad)
+
+    @pytest.mark.parametrize("dtype", ["uint8", "uint16", "uint32", "uint64", "int16"])
+    def test_every_integer_dtype(self, dtype: str) -> None:
+        # torch has no `<` for uint16/32/64 on the CPU; unsigned steps need no sign check.
+        steps = self.torch.tensor([0, 5, 200], dtype=getattr(self.torch, dtype))
+        got = evaluate(EVERY_NODE[-1], steps)
+        assert got.dtype == self.torch.float64
+        assert_close(got.tolist(), EVERY_NODE[-1], [0, 5, 200], rel=1e-12)
+
+    @pytest.mark.parametrize("schedule", EVERY_NODE, ids=repr)
+    def test_meta_tensors_give_shape_and_dtype_without_values(self, schedule: Schedule) -> None:
+        # Meta tensors have no values to check (tracing a model's size does this).
+        got = evaluate(schedule, self.torch.arange(6, device="meta").reshape(2, 3))
+        assert got.device.type == "meta"
+        assert got.dtype == self.torch.float64
+        assert got.shape == (2, 3)
 
     @pytest.mark.parametrize("schedule", EVERY_NODE, ids=repr)
     def test_no_graph_breaks_under_torch_compile(self, schedule: Schedule) -> None:

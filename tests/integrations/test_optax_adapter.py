@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from lrsched import Constant, Cosine, ParameterTypeError, Warmup
+from lrsched import Constant, Cosine, ParameterTypeError, StepError, Warmup
 
 jax = pytest.importorskip("jax", reason="lrsched.optax needs JAX")
 optax = pytest.importorskip("optax", reason="lrsched.optax needs optax")
@@ -61,3 +61,22 @@ def test_the_rate_is_a_jax_array_of_any_count() -> None:
 def test_only_schedules_are_accepted() -> None:
     with pytest.raises(ParameterTypeError, match="must be a Schedule"):
         to_optax(0.1)  # type: ignore[arg-type]
+
+
+def test_inside_inject_hyperparams_and_a_chain() -> None:
+    # inject_hyperparams evaluates the schedule at each update's int32 count and records
+    # it; in a chain, scale_by_learning_rate applies it after other transforms.
+    injected = optax.inject_hyperparams(optax.sgd)(learning_rate=to_optax(SCHEDULE))
+    history = trained(injected, 12)
+    assert history == pytest.approx([-sum(SCHEDULE(j) for j in range(k + 1)) for k in range(12)])
+    chained = optax.chain(
+        optax.clip_by_global_norm(1e6), optax.scale_by_learning_rate(to_optax(SCHEDULE))
+    )
+    history = trained(chained, 12)
+    assert history == pytest.approx([-sum(SCHEDULE(j) for j in range(k + 1)) for k in range(12)])
+
+
+def test_a_count_beyond_int32_is_a_step_error() -> None:
+    # Without x64, JAX holds a Python int count in int32.
+    with pytest.raises(StepError, match="int32"):
+        to_optax(SCHEDULE)(2**40)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -97,6 +99,58 @@ def test_a_checkpoint_resumes_the_same_curve(weights_only: bool) -> None:
     assert resumed.schedules == (SCHEDULE,)
     rest = run(resumed, opt2, 20)
     assert first + rest == [[SCHEDULE(k)] for k in range(32)]
+
+
+def test_loading_only_the_scheduler_sets_the_optimizer_rates() -> None:
+    # The saved schedules replace the constructor's, so the optimizer must follow them
+    # at once, not one step later, even when no optimizer state is loaded.
+    opt = optimizer(groups=2)
+    scheduler = ScheduleLR(opt, SCHEDULE)
+    run(scheduler, opt, 7)
+    opt2 = optimizer(groups=2)
+    resumed = ScheduleLR(opt2, Constant(lr=0.5))
+    resumed.load_state_dict(scheduler.state_dict())
+    assert [group["lr"] for group in opt2.param_groups] == [SCHEDULE(7)] * 2
+    assert run(resumed, opt2, 3) == [[SCHEDULE(k)] * 2 for k in range(7, 10)]
+
+
+def test_a_state_for_another_number_of_groups_is_refused() -> None:
+    state = ScheduleLR(optimizer(groups=2), [SCHEDULE, SCHEDULE * 2]).state_dict()
+    scheduler = ScheduleLR(optimizer(groups=1), SCHEDULE)
+    with pytest.raises(ParameterValueError, match="2 schedules for 1 param group"):
+        scheduler.load_state_dict(state)
+    assert scheduler.schedules == (SCHEDULE,)  # unchanged by the refused state
+    with pytest.raises(ParameterTypeError, match="schedules"):
+        scheduler.load_state_dict({**scheduler.state_dict(), "schedules": (0.1,)})
+
+
+def test_last_epoch_continues_after_that_step_without_initial_lr() -> None:
+    # As torch's schedulers: last_epoch=k means steps 0..k are done, so the rate is
+    # s(k + 1). Rates are absolute, so the optimizer needs no 'initial_lr'.
+    opt = optimizer(groups=2)
+    scheduler = ScheduleLR(opt, SCHEDULE, last_epoch=9)
+    assert [group["lr"] for group in opt.param_groups] == [SCHEDULE(10)] * 2
+    assert run(scheduler, opt, 3) == [[SCHEDULE(k)] * 2 for k in range(10, 13)]
+    for bad in (-2, 1.5, True):
+        with pytest.raises((ParameterValueError, ParameterTypeError), match="last_epoch"):
+            ScheduleLR(optimizer(), SCHEDULE, last_epoch=bad)  # type: ignore[arg-type]
+
+
+def test_a_checkpoint_loads_safely_in_a_fresh_process(tmp_path: Any) -> None:
+    opt = optimizer()
+    scheduler = ScheduleLR(opt, SCHEDULE)
+    run(scheduler, opt, 4)
+    path = tmp_path / "scheduler.pt"
+    torch.save(scheduler.state_dict(), path)
+    code = (
+        "import sys, torch, lrsched.torch\n"
+        "state = torch.load(sys.argv[1], weights_only=True)\n"
+        "print(repr(state['schedules'][0]), state['last_epoch'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == f"{SCHEDULE!r} 4"
 
 
 def test_the_state_holds_the_schedule_itself() -> None:
