@@ -282,3 +282,22 @@ def test_a_long_sequential_is_one_flat_node() -> None:
     assert isinstance(s, Phases)
     assert len(s.phases) == 10_000
     assert s(4321) == phases[4321][1](0)
+    # 20,000 nodes, flat: every operation stays iterative in width.
+    namespace = {name: getattr(lrsched, name) for name in lrsched.__all__}
+    assert eval(repr(s), namespace) == s
+    assert pickle.loads(pickle.dumps(s)) == s
+    assert hash(copy.deepcopy(s)) == hash(s)
+    assert lrsched.value_range(s) == (0.0, 0.4)
+
+
+def test_a_chain_longer_than_max_chain_prints_as_a_phases_call() -> None:
+    short = lrsched.sequential([(1, Constant(lr=0.1))] * 32)
+    assert repr(short).count(" | ") == 31
+    long = lrsched.sequential([(1, Constant(lr=0.1))] * 33)
+    assert repr(long).startswith("Phases(phases=(Constant(lr=0.1)[:1], ")
+    namespace = {name: getattr(lrsched, name) for name in lrsched.__all__}
+    # As an operand it needs no parentheses: it is a call.
+    for s in (Warmup(steps=2, start_lr=0.0) >> long, long * 2.0, long[:5], long | 1.0):
+        assert eval(repr(s), namespace) == s
+        assert lrsched.parse(repr(s)) == s
+    assert repr(long * 2.0).endswith(")) * 2.0")

@@ -25,6 +25,7 @@ from ._errors import CompositionError, ParameterTypeError, ParameterValueError
 from ._shapes import WARMUP_SHAPES
 
 _LOG_FLOAT_MAX = 709.0  # just under log(sys.float_info.max)
+MAX_CHAIN = 32  # the longest chain printed with |; see Phases
 
 
 def _schedule(name: str, value: object) -> Schedule:
@@ -145,10 +146,14 @@ class Phases(Schedule):
     phase keeps running on its own steps (so a finite one holds its final value).
     Nested chains are flattened, so ``(a | b) | c == a | (b | c)``. Every phase but the
     last must have a duration.
+
+    A chain prints as ``a | b | c``, or, past ``MAX_CHAIN`` phases, as
+    ``Phases(phases=(a, b, c, ...))``: Python compiles ``a | b | ...`` recursively, one
+    level per ``|``, and fails after a few thousand, so ``eval(repr(s))`` of a long
+    chain (a per-epoch table given to ``sequential``) would raise ``RecursionError``.
     """
 
     phases: tuple[Schedule, ...]
-    precedence = PHASES
 
     def __post_init__(self) -> None:
         if not isinstance(self.phases, (tuple, list)):
@@ -184,7 +189,13 @@ class Phases(Schedule):
         last = self.phases[-1].duration
         return None if last is None else self.starts[-1] + last
 
+    @property
+    def precedence(self) -> int:  # type: ignore[override]
+        return PHASES if len(self.phases) <= MAX_CHAIN else ATOM
+
     def __repr__(self) -> str:
+        if len(self.phases) > MAX_CHAIN:
+            return f"Phases(phases=({', '.join(repr(phase) for phase in self.phases)}))"
         return " | ".join(operand_repr(phase, HANDOFF) for phase in self.phases)
 
 
