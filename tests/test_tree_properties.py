@@ -20,7 +20,16 @@ from lrsched import (
     Warmup,
     value_range,
 )
-from strategies import counts, leaves, linear_warmups, rates, steps, trees, warmups
+from strategies import (
+    counts,
+    leaves,
+    linear_warmups,
+    rates,
+    steps,
+    trees,
+    warmups,
+    warmups_into,
+)
 
 
 def close(a: float, b: float) -> bool:
@@ -173,3 +182,17 @@ def test_duration_of_composites(s: Schedule, lr: float) -> None:
     assert (s * 2).duration == inner
     if inner is not None:
         assert (s | s).duration == 2 * inner
+
+
+@given(trees.flatmap(lambda s: st.tuples(st.just(s), warmups_into(s))))
+def test_every_warmup_shape_hands_off_into_any_tree(pair: tuple[Schedule, Warmup]) -> None:
+    s, w = pair
+    combined = w >> s
+    target = s(0)
+    ramp = [combined(k) for k in range(w.steps + 1)]
+    assert ramp[0] == w.start_lr
+    assert ramp[-1] == target
+    assert all(min(w.start_lr, target) <= v <= max(w.start_lr, target) for v in ramp)
+    sign = 1 if target >= w.start_lr else -1
+    assert all(sign * (b - a) >= 0 for a, b in pairwise(ramp))
+    assert combined(w.steps + 7) == s(7)
