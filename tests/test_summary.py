@@ -5,7 +5,17 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lrsched import Constant, Cosine, Exponential, InverseSqrt, Linear, Schedule, Warmup
+from lrsched import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Cyclic,
+    Exponential,
+    InverseSqrt,
+    Linear,
+    Schedule,
+    Warmup,
+)
 from lrsched import _summary as summary
 from strategies import trees
 
@@ -28,6 +38,23 @@ def test_default_steps() -> None:
     long = Linear(base_lr=1.0, end_lr=0.0, total_steps=4000) | Constant(lr=0.0)
     assert summary.default_steps(long)[0] == 5000  # a quarter past the last landmark
     assert summary.default_steps(InverseSqrt(base_lr=1.0, warmup_steps=10))[0] == 1000
+
+
+def test_schedules_that_repeat_forever_show_three_cycles() -> None:
+    # 1000 steps would show a quarter of a 4000-step cycle, or alias a 20-step one.
+    cyclic = Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=2000)
+    assert summary.default_steps(cyclic)[0] == 3 * 4000
+    short = Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=4, step_size_down=6)
+    assert summary.default_steps(short * 2.0)[0] == 30
+    warm = Warmup(steps=100, start_lr=0.0) >> short
+    assert summary.default_steps(Linear(base_lr=1.0, end_lr=0.0, total_steps=50) | warm) == (
+        50 + 100 + 30,
+        summary.OPEN_ENDED_NOTE,
+    )
+    restarts = CosineRestarts(base_lr=1.0, min_lr=0.0, period=7, t_mult=1)
+    assert summary.default_steps(restarts)[0] == 21
+    growing = CosineRestarts(base_lr=1.0, min_lr=0.0, period=7, t_mult=2)
+    assert summary.default_steps(growing)[0] == summary.OPEN_ENDED_MIN
 
 
 def test_sample_spreads_steps_evenly() -> None:

@@ -4,10 +4,13 @@ the steps worth printing. Pure functions over the public API."""
 from __future__ import annotations
 
 from ._base import Schedule
-from ._composites import Phases, WithWarmup
+from ._composites import Phases, Scaled, WithWarmup
+from ._cyclic import Cyclic
+from ._leaves import CosineRestarts
 
 OPEN_ENDED_MIN = 1000  # steps shown for a schedule that never ends and has no landmarks
 PEAK_SCAN = 100_000  # beyond this many steps the peak is searched on a sample
+OPEN_ENDED_NOTE = "a default, as it never ends; choose with --steps N"
 
 
 def landmarks(schedule: Schedule) -> list[int]:
@@ -24,16 +27,33 @@ def landmarks(schedule: Schedule) -> list[int]:
     return sorted(found)
 
 
+def cycle(schedule: Schedule) -> int | None:
+    """The length of the cycle that ``schedule`` repeats forever at its end, if any:
+    ``Cyclic``, and ``CosineRestarts`` with cycles of one length."""
+    if isinstance(schedule, Cyclic):
+        return schedule.step_size_up + (schedule.step_size_down or schedule.step_size_up)
+    if isinstance(schedule, CosineRestarts):
+        return schedule.period if schedule.t_mult == 1 else None
+    if isinstance(schedule, (Scaled, WithWarmup)):
+        return cycle(schedule.schedule)
+    if isinstance(schedule, Phases):
+        return cycle(schedule.phases[-1])
+    return None
+
+
 def default_steps(schedule: Schedule) -> tuple[int, str | None]:
-    """Steps to show: ``0..duration`` for a finite schedule; for one that never ends,
-    a quarter more than its last landmark (at least ``OPEN_ENDED_MIN``), with a note."""
+    """Steps to show: ``0..duration`` for a finite schedule. For one that never ends,
+    with a note: three cycles past its last landmark if it ends repeating a cycle, else
+    a quarter more than its last landmark (at least ``OPEN_ENDED_MIN``)."""
     duration = schedule.duration
     if duration is not None:
         return duration + 1, None
     marks = landmarks(schedule)
     last = marks[-1] if marks else 0
-    steps = max(last + last // 4, OPEN_ENDED_MIN)
-    return steps, "a default, as it never ends; choose with --steps N"
+    length = cycle(schedule)
+    if length is not None:
+        return last + 3 * length, OPEN_ENDED_NOTE
+    return max(last + last // 4, OPEN_ENDED_MIN), OPEN_ENDED_NOTE
 
 
 def sample(steps: int, count: int) -> list[int]:
