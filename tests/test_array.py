@@ -94,6 +94,13 @@ def test_python_ints_and_lists_are_read_with_numpy() -> None:
     assert evaluate(COS, 5).tolist() == 0.5
     assert evaluate(COS, [0, 10]).tolist() == [1.0, 0.0]
     assert evaluate(COS, range(3)).shape == (3,)
+    # NumPy reads an empty list as float64; it holds no non-integral step.
+    empties: list[object] = [[], (), range(0)]
+    for empty in empties:
+        got = evaluate(COS, empty)
+        assert (got.shape, got.dtype) == ((0,), np.float64)
+    with pytest.raises(StepTypeError):
+        evaluate(COS, [0.5])
 
 
 @pytest.mark.parametrize("bad", [np.array([0.0, 1.0]), np.array([True, False]), True])

@@ -154,6 +154,8 @@ def as_steps(steps: Any) -> tuple[Any, Any]:
         import numpy
 
         steps = numpy.asarray(steps)
+        if steps.size == 0:  # NumPy reads [] as float64, but it holds no bad step
+            steps = steps.astype(numpy.int64)
     xp = namespace(steps)
     if not xp.isdtype(steps.dtype, "integral"):
         raise StepTypeError(f"steps must be an array of ints, got dtype {steps.dtype}")
