@@ -5,7 +5,9 @@ The mappings are the ones written in docs/migration.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,24 +97,25 @@ def test_LinearLR(start: float, end: float, total_iters: int) -> None:
     assert_same_curve(expected, reference)
 
 
-def one_cycle_like_torch(
-    max_lr: float, total_steps: int, pct_start: float, div_factor: float, final_div_factor: float
-) -> Schedule:
-    """The lrsched expression of ``OneCycleLR(max_lr, total_steps, pct_start, anneal_strategy
-    ="cos", div_factor, final_div_factor, three_phase=False)``, as in docs/migration.md.
+def _documented_mapping() -> Callable[..., Schedule]:
+    """``one_cycle_like_torch`` exactly as docs/migration.md prints it, so the tested
+    mapping is the documented one and the page cannot drift from the test.
 
     torch peaks at step ``pct_start * total_steps - 1`` and reaches its floor at
     ``total_steps - 1``; lrsched's ``OneCycle`` peaks at ``round(pct_start' * T)`` and ends
     at ``T``. So ``T = total_steps - 1`` and ``pct_start'`` puts the peak on torch's step.
     """
-    peak = round(pct_start * total_steps) - 1
-    return OneCycle(
-        max_lr=max_lr,
-        total_steps=total_steps - 1,
-        pct_start=peak / (total_steps - 1),
-        initial_div=div_factor,
-        final_div=div_factor * final_div_factor,
-    )
+    page = (Path(__file__).parents[2] / "docs" / "migration.md").read_text(encoding="utf-8")
+    (block,) = [
+        b for b in re.findall(r"```python\n(.*?)```", page, re.DOTALL) if "def one_cycle" in b
+    ]
+    namespace: dict[str, Any] = {"OneCycle": OneCycle}
+    exec(block, namespace)
+    mapping: Callable[..., Schedule] = namespace["one_cycle_like_torch"]
+    return mapping
+
+
+one_cycle_like_torch = _documented_mapping()
 
 
 @pytest.mark.parametrize(
