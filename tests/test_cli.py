@@ -179,6 +179,8 @@ def test_errors_are_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], tmp_
         ("table", COSINE): "required: --steps",
         ("plot", COSINE, "-o", str(tmp_path / "out.txt")): "-o must end in .png, .svg or .pdf",
         ("plot", COSINE, "-o", str(tmp_path / "no" / "dir" / "out.png")): "cannot write",
+        ("show", COSINE, "--steps", str(10**400)): "expected a number <= 2**53",
+        ("table", COSINE, "--steps", str(2**53 + 1)): "expected a number <= 2**53",
         ("nope",): "invalid choice",
         (): "required: COMMAND",
     }
