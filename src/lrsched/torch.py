@@ -75,6 +75,8 @@ class ScheduleLR(LRScheduler):  # type: ignore[misc]  # torch may be untyped her
 
     def get_lr(self) -> list[float | torch.Tensor]:
         """The rates at the current step, one per param group."""
+        # A group added with optimizer.add_param_group after construction has none.
+        _checked(self.schedules, len(self.optimizer.param_groups), "schedules")
         step = max(self.last_epoch, 0)
         return [schedule(step) for schedule in self.schedules]
 

@@ -124,6 +124,15 @@ def test_a_state_for_another_number_of_groups_is_refused() -> None:
         scheduler.load_state_dict({**scheduler.state_dict(), "schedules": (0.1,)})
 
 
+def test_a_param_group_added_later_is_a_clear_error() -> None:
+    opt = optimizer()
+    scheduler = ScheduleLR(opt, SCHEDULE)
+    opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))]})
+    opt.step()
+    with pytest.raises(ParameterValueError, match="1 schedules for 2 param groups"):
+        scheduler.step()
+
+
 def test_last_epoch_continues_after_that_step_without_initial_lr() -> None:
     # As torch's schedulers: last_epoch=k means steps 0..k are done, so the rate is
     # s(k + 1). Rates are absolute, so the optimizer needs no 'initial_lr'.
