@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import numbers
 import pickle
+from collections.abc import Callable
 
 import pytest
 
@@ -61,11 +62,21 @@ def test_only_a_warmup_may_stand_left_of_shift() -> None:
         Warmup(steps=1, start_lr=0.0) >> "fast"
 
 
-def test_warmup_alone_cannot_be_chained() -> None:
+def test_warmup_alone_cannot_be_chained_scaled_or_bounded() -> None:
     w = Warmup(steps=3, start_lr=0.0)
-    with pytest.raises(CompositionError, match=r"Warmup\(\.\.\.\) >> s"):
-        w | COS
-    with pytest.raises(CompositionError):
+    advice = r"no learning rate of its own; ramp into a schedule with Warmup\(\.\.\.\) >> s"
+    attempts: list[Callable[[], object]] = [
+        lambda: w | COS,
+        lambda: w * 2,
+        lambda: 2 * w,
+        lambda: w / 2,
+        lambda: 2 / w,
+        lambda: w[:3],
+    ]
+    for attempt in attempts:
+        with pytest.raises(CompositionError, match=advice):
+            attempt()
+    with pytest.raises(CompositionError, match=r"right side of \| needs a schedule"):
         COS[:3] | w
 
 

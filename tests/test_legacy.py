@@ -57,6 +57,12 @@ def test_sequential_errors() -> None:
         sequential([(0, Constant(lr=0.1))])
     with pytest.raises(ParameterTypeError, match="sequence of"):
         sequential("ab")  # type: ignore[arg-type]
+    with pytest.raises(
+        ParameterTypeError, match=r"phase 1 must be a \(duration, schedule\) pair, got \(3,\)"
+    ):
+        sequential([(3, Constant(lr=0.1)), (3,)])  # type: ignore[list-item]
+    with pytest.raises(ParameterTypeError, match="phase 0 must hold an lrsched schedule"):
+        sequential([(3, lambda k: 0.1)])  # type: ignore[list-item]
 
 
 def test_sample() -> None:

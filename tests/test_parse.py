@@ -241,11 +241,20 @@ def test_library_errors_pass_through_unchanged() -> None:
         parse(f"Constant(lr={'1' * 400})")
 
 
-def test_other_failures_are_wrapped_at_the_call() -> None:
-    with pytest.raises(ParseError, match=r"sequential\(\.\.\.\) failed: ValueError"):
-        parse("sequential([(1,)])")
-    with pytest.raises(ParseError, match=r"the operator \* failed: TypeError"):
+def test_other_failures_are_wrapped_at_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Cosine, "__post_init__", broken)
+    with pytest.raises(ParseError, match=r"Cosine\(\.\.\.\) failed: RuntimeError: a bug"):
+        parse("Constant(lr=1.0)[:2] | Cosine(base_lr=1.0, min_lr=0.0, total_steps=3)")
+
+
+def test_operator_errors_pass_through() -> None:
+    with pytest.raises(CompositionError, match="a Warmup has no learning rate"):
         parse("Warmup(steps=1, start_lr=0.0) * 2")
+    with pytest.raises(ParameterTypeError, match=r"phase 0 must be a \(duration, schedule\) pair"):
+        parse("sequential([(1,)])")
 
 
 def test_long_chains_parse_without_recursion() -> None:

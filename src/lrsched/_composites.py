@@ -92,10 +92,11 @@ class Warmup(Node):
     def __or__(self, other: object) -> Schedule:
         raise CompositionError(
             "a Warmup has no learning rate of its own; ramp into a schedule with "
-            "Warmup(...) >> s, then chain that with |"
+            "Warmup(...) >> s, then chain, scale or bound that"
         )
 
-    __ror__ = __or__
+    # Every other operator of a schedule, refused with the same advice.
+    __ror__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __getitem__ = __or__
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

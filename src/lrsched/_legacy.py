@@ -98,9 +98,22 @@ def sequential(phases: Sequence[tuple[int, Schedule]]) -> Schedule:
         )
     if len(phases) == 0:
         raise ParameterValueError("sequential needs at least one (duration, schedule) phase")
-    bounded = [schedule[: validate.count("phase duration", d)] for d, schedule in phases]
+    bounded = [_bounded_phase(i, pair) for i, pair in enumerate(phases)]
     # One Phases node, not a fold of |, which would copy the growing chain at every step.
     return bounded[0] if len(bounded) == 1 else Phases(phases=tuple(bounded))
+
+
+def _bounded_phase(index: int, pair: object) -> Schedule:
+    """``schedule[:duration]`` for the ``index``-th ``(duration, schedule)`` pair."""
+    if not isinstance(pair, Sequence) or isinstance(pair, (str, bytes)) or len(pair) != 2:
+        raise ParameterTypeError(f"phase {index} must be a (duration, schedule) pair, got {pair!r}")
+    duration, schedule = pair
+    if not isinstance(schedule, Schedule):
+        raise ParameterTypeError(
+            f"phase {index} must hold an lrsched schedule, got {schedule!r} "
+            f"({type(schedule).__name__}); build it from the lrsched classes"
+        )
+    return schedule[: validate.count("phase duration", duration)]
 
 
 def sample(schedule: Callable[[int], float], *, num_steps: int) -> list[float]:
