@@ -601,11 +601,3 @@ def test_doc_value_tables_are_the_library_values() -> None:
                 assert math.isclose(float(value), s(int(step)), rel_tol=5e-6, abs_tol=1e-12), (
                     f"{s!r} at step {step}: doc {value}, library {s(int(step))!r}"
                 )
-
-
-def test_doc_examples_run() -> None:
-    blocks = DOC.read_text(encoding="utf-8").split("```python\n")[1:]
-    examples = [block.split("```")[0] for block in blocks if block.startswith("from lrsched")]
-    assert examples
-    for code in examples:
-        exec(code, {})  # each example asserts its own claims
