@@ -36,7 +36,7 @@ def as_schedule(value: object, context: str) -> Schedule:
 
         return Constant(lr=value)  # type: ignore[arg-type]
     raise CompositionError(
-        f"{context} needs a schedule or a number, got {value!r} ({type(value).__name__})"
+        f"{context} needs a schedule or a number, got {validate.describe(value)}"
     )
 
 
@@ -170,7 +170,7 @@ class Schedule(Node, ABC):
 
     def __rrshift__(self, other: object) -> Schedule:
         raise CompositionError(
-            f"only a Warmup can stand left of >>, got {other!r} ({type(other).__name__})"
+            f"only a Warmup can stand left of >>, got {validate.describe(other)}"
         )
 
     def __mul__(self, factor: object) -> Scaled:
@@ -178,8 +178,7 @@ class Schedule(Node, ABC):
 
         if not is_number(factor):
             raise CompositionError(
-                f"a schedule can be multiplied by a number only, got {factor!r} "
-                f"({type(factor).__name__})"
+                f"a schedule can be multiplied by a number only, got {validate.describe(factor)}"
             )
         return Scaled(schedule=self, factor=factor)  # type: ignore[arg-type]
 
@@ -190,8 +189,7 @@ class Schedule(Node, ABC):
 
         if not is_number(divisor):
             raise CompositionError(
-                f"a schedule can be divided by a number only, got {divisor!r} "
-                f"({type(divisor).__name__})"
+                f"a schedule can be divided by a number only, got {validate.describe(divisor)}"
             )
         positive = validate.positive("divisor", divisor)
         factor = validate.real(f"1 / divisor (divisor={divisor!r})", 1.0 / positive)

@@ -30,9 +30,7 @@ MAX_CHAIN = 32  # the longest chain printed with |; see Phases
 
 def _schedule(name: str, value: object) -> Schedule:
     if not isinstance(value, Schedule):
-        raise ParameterTypeError(
-            f"{name} must be a Schedule, got {value!r} ({type(value).__name__})"
-        )
+        raise ParameterTypeError(f"{name} must be a Schedule, got {validate.describe(value)}")
     return value
 
 
@@ -111,7 +109,7 @@ class WithWarmup(Schedule):
     def __post_init__(self) -> None:
         if not isinstance(self.warmup, Warmup):
             raise ParameterTypeError(
-                f"warmup must be a Warmup, got {self.warmup!r} ({type(self.warmup).__name__})"
+                f"warmup must be a Warmup, got {validate.describe(self.warmup)}"
             )
         _schedule("schedule", self.schedule)
         check_depth(self)
@@ -159,8 +157,7 @@ class Phases(Schedule):
     def __post_init__(self) -> None:
         if not isinstance(self.phases, (tuple, list)):
             raise ParameterTypeError(
-                f"phases must be a tuple of schedules, got {self.phases!r} "
-                f"({type(self.phases).__name__})"
+                f"phases must be a tuple of schedules, got {validate.describe(self.phases)}"
             )
         flat: list[Schedule] = []
         for phase in self.phases:

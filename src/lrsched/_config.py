@@ -25,6 +25,7 @@ from typing import Any
 from ._base import Node, Schedule
 from ._errors import ConfigError, ScheduleError
 from ._names import node_classes
+from ._validate import describe
 
 FORMAT_VERSION = 1
 
@@ -93,14 +94,14 @@ def from_dict(data: Mapping[str, Any]) -> Schedule:
     Cosine(base_lr=1.0, min_lr=0.0, total_steps=10)
     """
     if not isinstance(data, Mapping):
-        raise ConfigError(f"a schedule's dict form must be a mapping, got {_describe(data)}")
+        raise ConfigError(f"a schedule's dict form must be a mapping, got {describe(data)}")
     if "version" not in data:
         raise ConfigError(
             f"the top level needs a 'version' key (this release writes version {FORMAT_VERSION})"
         )
     version = data["version"]
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ConfigError(f"version must be an int >= 1, got {_describe(version)}")
+        raise ConfigError(f"version must be an int >= 1, got {describe(version)}")
     if version > FORMAT_VERSION:
         raise ConfigError(
             f"the data is format version {version}, written by a newer lrsched; "
@@ -120,15 +121,11 @@ def from_dict(data: Mapping[str, Any]) -> Schedule:
     return node
 
 
-def _describe(value: object) -> str:
-    return f"{value!r} ({type(value).__name__})"
-
-
 def _decode_node(data: Mapping[Any, Any], path: str) -> Node:
     where = _where(path)
     for key in data:
         if not isinstance(key, str):
-            raise ConfigError(f"{where}: keys must be strings, got {_describe(key)}")
+            raise ConfigError(f"{where}: keys must be strings, got {describe(key)}")
     if "version" in data:
         raise ConfigError(f"{where}: 'version' belongs at the top level only")
     if "type" not in data:
@@ -177,6 +174,6 @@ def _decode(value: object, path: str) -> object:
     if value is None or isinstance(value, (str, numbers.Real)):
         return value
     raise ConfigError(
-        f"{path}: {_describe(value)} is not allowed; use numbers, strings, booleans, "
+        f"{path}: {describe(value)} is not allowed; use numbers, strings, booleans, "
         "null, lists and dicts"
     )

@@ -14,7 +14,7 @@ from ._shapes import INTERPOLATE_SHAPES
 def _points(value: object) -> tuple[tuple[int, float], ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise ParameterTypeError(
-            f"points must be a sequence of (step, lr) pairs, got {value!r} ({type(value).__name__})"
+            f"points must be a sequence of (step, lr) pairs, got {validate.describe(value)}"
         )
     points: list[tuple[int, float]] = []
     for point in value:

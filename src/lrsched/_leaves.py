@@ -56,8 +56,7 @@ class StepDecay(Schedule):
 def _milestones(value: object) -> tuple[int, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise ParameterTypeError(
-            f"milestones must be a sequence of positive ints, got {value!r} "
-            f"({type(value).__name__})"
+            f"milestones must be a sequence of positive ints, got {validate.describe(value)}"
         )
     return tuple(sorted(validate.count("milestones item", m) for m in value))
 

@@ -110,8 +110,8 @@ def _bounded_phase(index: int, pair: object) -> Schedule:
     duration, schedule = pair
     if not isinstance(schedule, Schedule):
         raise ParameterTypeError(
-            f"phase {index} must hold an lrsched schedule, got {schedule!r} "
-            f"({type(schedule).__name__}); build it from the lrsched classes"
+            f"phase {index} must hold an lrsched schedule, got {validate.describe(schedule)}; "
+            "build it from the lrsched classes"
         )
     return schedule[: validate.count("phase duration", duration)]
 

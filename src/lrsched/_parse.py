@@ -30,6 +30,7 @@ from functools import partial
 from ._base import Node, Schedule, is_number
 from ._errors import ParseError, ScheduleError
 from ._names import constructors
+from ._validate import describe
 
 _OPERATORS: dict[type[ast.operator], tuple[str, Callable[[object, object], object]]] = {
     ast.BitOr: ("|", operator.or_),
@@ -72,7 +73,7 @@ def parse(text: str) -> Schedule:
     Cosine(base_lr=1.0, min_lr=0.0, total_steps=90)[:50] | Constant(lr=0.5)
     """
     if not isinstance(text, str):
-        raise ParseError(f"parse needs a str, got {text!r} ({type(text).__name__})")
+        raise ParseError(f"parse needs a str, got {describe(text)}")
     if not text.strip():
         raise ParseError("the text is empty; expected a schedule such as Constant(lr=0.001)")
     try:
@@ -97,12 +98,8 @@ def parse(text: str) -> Schedule:
                 f"a {type(value).__name__} alone is not a schedule; join it "
                 "to one with >>, as in Warmup(...) >> s",
             )
-        raise reader.error(tree.body, f"expected a schedule, got {_describe(value)}")
+        raise reader.error(tree.body, f"expected a schedule, got {describe(value)}")
     return value
-
-
-def _describe(value: object) -> str:
-    return f"{value!r} ({type(value).__name__})"
 
 
 def _lines(text: str) -> list[str]:
@@ -213,14 +210,14 @@ class _Reader:
         value = node.value
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
-        raise self.error(node, f"the literal {value!r} ({type(value).__name__}) is not allowed")
+        raise self.error(node, f"the literal {describe(value)} is not allowed")
 
     def _unary(self, node: ast.UnaryOp) -> object:
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
             raise self.error(node, "only unary - and + are allowed, and only on numbers")
         operand = self.value(node.operand)
         if not is_number(operand):
-            raise self.error(node, f"unary - and + apply to numbers only, got {_describe(operand)}")
+            raise self.error(node, f"unary - and + apply to numbers only, got {describe(operand)}")
         return -operand if isinstance(node.op, ast.USub) else +operand  # type: ignore[operator]
 
     def _binary(self, node: ast.BinOp) -> object:
@@ -243,7 +240,7 @@ class _Reader:
     def _slice(self, node: ast.Subscript) -> object:
         target = self.value(node.value)
         if not isinstance(target, Schedule):
-            raise self.error(node, f"only a schedule can be sliced, got {_describe(target)}")
+            raise self.error(node, f"only a schedule can be sliced, got {describe(target)}")
         index = node.slice
         key: object
         if isinstance(index, ast.Slice):

@@ -8,14 +8,15 @@ from typing import Any
 from ._errors import ParameterTypeError, ParameterValueError, StepError, StepTypeError
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A value for an error message: its repr and its type name."""
     return f"{value!r} ({type(value).__name__})"
 
 
 def real(name: str, value: Any) -> float:
     """A finite real number, returned as a Python float."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ParameterTypeError(f"{name} must be a real number, got {_describe(value)}")
+        raise ParameterTypeError(f"{name} must be a real number, got {describe(value)}")
     try:
         result = float(value)
     except OverflowError:  # an int beyond the float range
@@ -64,11 +65,11 @@ def open_fraction(name: str, value: Any) -> float:
 def integer(name: str, value: Any) -> int:
     """An int (NumPy integer scalars included), never a bool or a float."""
     if isinstance(value, bool):
-        raise ParameterTypeError(f"{name} must be an int, got {_describe(value)}")
+        raise ParameterTypeError(f"{name} must be an int, got {describe(value)}")
     try:
         return operator.index(value)
     except TypeError:
-        raise ParameterTypeError(f"{name} must be an int, got {_describe(value)}") from None
+        raise ParameterTypeError(f"{name} must be an int, got {describe(value)}") from None
 
 
 # Counts up to 2**53 are exact float64 values, so every formula that divides by one (and
@@ -92,11 +93,11 @@ def count(name: str, value: Any, minimum: int = 1) -> int:
 def step(value: Any) -> int:
     """A step to evaluate at: a non-negative int (NumPy integer scalars included)."""
     if isinstance(value, bool):
-        raise StepTypeError(f"step must be a non-negative int, got {_describe(value)}")
+        raise StepTypeError(f"step must be a non-negative int, got {describe(value)}")
     try:
         result = operator.index(value)
     except TypeError:
-        raise StepTypeError(f"step must be a non-negative int, got {_describe(value)}") from None
+        raise StepTypeError(f"step must be a non-negative int, got {describe(value)}") from None
     if result < 0:
         raise StepError(f"step must be a non-negative int, got {value!r}")
     return result
@@ -106,7 +107,7 @@ def choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     """One of the strings in ``allowed`` (a mode or a shape), named in the error."""
     options = ", ".join(repr(option) for option in allowed)
     if not isinstance(value, str):
-        raise ParameterTypeError(f"{name} must be one of {options}, got {_describe(value)}")
+        raise ParameterTypeError(f"{name} must be one of {options}, got {describe(value)}")
     if value not in allowed:
         raise ParameterValueError(f"{name} must be one of {options}, got {value!r}")
     return allowed[allowed.index(value)]  # a plain str, whatever str subclass came in
