@@ -269,14 +269,18 @@ def _polynomial(node: Polynomial) -> ArrayFn:
     return polynomial
 
 
-@array_rule.register
-def _cosine(node: Cosine) -> ArrayFn:
-    base, low, total = node.base_lr, node.min_lr, node.total_steps
+def _cosine_curve(base: float, low: float, total: int) -> ArrayFn:
+    """The half cosine from ``base`` to ``low`` over ``total`` steps, then ``low``."""
 
     def cosine(xp: Any, k: Any) -> Any:
         return low + 0.5 * (base - low) * (1.0 + xp.cos(pi * xp.clip(k, None, total) / total))
 
     return cosine
+
+
+@array_rule.register
+def _cosine(node: Cosine) -> ArrayFn:
+    return _cosine_curve(node.base_lr, node.min_lr, node.total_steps)
 
 
 @array_rule.register
@@ -432,11 +436,11 @@ def _noam(node: Noam) -> ArrayFn:
 @array_rule.register
 def _decay(node: Decay) -> ArrayFn:
     base, end, total, shape = node.base_lr, node.end_lr, node.steps, node.shape
+    if shape == "cosine":  # Cosine's own function, so the values are identical
+        return _cosine_curve(base, end, total)
 
     def decay(xp: Any, k: Any) -> Any:
         done = xp.clip(k, None, total)
-        if shape == "cosine":  # the operations of _cosine
-            return end + 0.5 * (base - end) * (1.0 + xp.cos(pi * done / total))
         left = (total - done) / total  # as in _scalar: exactly 0 at the end, even under XLA
         if shape == "1-sqrt":
             return end + (base - end) * (left / (1.0 + xp.sqrt(done / total)))

@@ -110,14 +110,18 @@ def _polynomial(node: Polynomial) -> ScalarFn:
     return polynomial
 
 
-@compile_scalar.register
-def _cosine(node: Cosine) -> ScalarFn:
-    base, low, total = node.base_lr, node.min_lr, node.total_steps
+def _cosine_curve(base: float, low: float, total: int) -> ScalarFn:
+    """The half cosine from ``base`` to ``low`` over ``total`` steps, then ``low``."""
 
     def cosine(k: int) -> float:
         return low + 0.5 * (base - low) * (1.0 + cos(pi * (k if k < total else total) / total))
 
     return cosine
+
+
+@compile_scalar.register
+def _cosine(node: Cosine) -> ScalarFn:
+    return _cosine_curve(node.base_lr, node.min_lr, node.total_steps)
 
 
 def restart_cycle(k: int, period: int, t_mult: int) -> tuple[int, int]:
@@ -307,12 +311,8 @@ def _noam(node: Noam) -> ScalarFn:
 @compile_scalar.register
 def _decay(node: Decay) -> ScalarFn:
     base, end, total, shape = node.base_lr, node.end_lr, node.steps, node.shape
-    if shape == "cosine":  # the operations of Cosine, so the values are identical
-
-        def cosine_decay(k: int) -> float:
-            return end + 0.5 * (base - end) * (1.0 + cos(pi * (k if k < total else total) / total))
-
-        return cosine_decay
+    if shape == "cosine":  # Cosine's own function, so the values are identical
+        return _cosine_curve(base, end, total)
     # With the steps left (total - k) / total, exactly 0 at the end in any backend:
     # 1 - p, and 1 - sqrt(p) as (1 - p) / (1 + sqrt(p)), which also avoids cancellation.
     if shape == "1-sqrt":
