@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._base import Schedule
+from ._summary import sample
 
 MAX_POINTS = 20_000  # a line needs no more points than this to look exact at any size
 
@@ -21,9 +22,7 @@ class MissingExtraError(ImportError):
 
 def sample_steps(steps: int, limit: int = MAX_POINTS) -> list[int]:
     """``0..steps-1``, or ``limit`` of them spread evenly (first and last included)."""
-    if steps <= limit:
-        return list(range(steps))
-    return sorted({round(i * (steps - 1) / (limit - 1)) for i in range(limit)})
+    return sample(steps, limit)
 
 
 def plot(
