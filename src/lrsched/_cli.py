@@ -24,11 +24,11 @@ from ._config import from_dict
 from ._errors import ScheduleError
 from ._parse import parse
 from ._plot import MissingExtraError
+from ._validate import MAX_COUNT
 
 USAGE_ERROR = 2
 CHART_WIDTH = 60
 CHART_HEIGHT = 8
-MAX_STEPS = 2**53  # as for the schedules' own step counts: every step an exact float
 
 
 class CliError(Exception):
@@ -47,7 +47,9 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    if value > MAX_STEPS:  # the float arithmetic that picks steps to show would overflow
+    # The schedules' own limit on counts; beyond it the float arithmetic that picks the
+    # steps to show would overflow.
+    if value > MAX_COUNT:
         shown = text if len(text) <= 20 else f"an int of {len(text)} digits"
         raise argparse.ArgumentTypeError(f"expected a number <= 2**53, got {shown}")
     return value
