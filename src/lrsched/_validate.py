@@ -62,14 +62,23 @@ def open_fraction(name: str, value: Any) -> float:
     return result
 
 
-def integer(name: str, value: Any) -> int:
-    """An int (NumPy integer scalars included), never a bool or a float."""
+def _index(value: Any) -> int | None:
+    """``value`` as an int (NumPy integer scalars included), or None for a bool or a
+    value that is not an integer."""
     if isinstance(value, bool):
-        raise ParameterTypeError(f"{name} must be an int, got {describe(value)}")
+        return None
     try:
         return operator.index(value)
     except TypeError:
-        raise ParameterTypeError(f"{name} must be an int, got {describe(value)}") from None
+        return None
+
+
+def integer(name: str, value: Any) -> int:
+    """An int (NumPy integer scalars included), never a bool or a float."""
+    result = _index(value)
+    if result is None:
+        raise ParameterTypeError(f"{name} must be an int, got {describe(value)}")
+    return result
 
 
 # Counts up to 2**53 are exact float64 values, so every formula that divides by one (and
@@ -92,12 +101,9 @@ def count(name: str, value: Any, minimum: int = 1) -> int:
 
 def step(value: Any) -> int:
     """A step to evaluate at: a non-negative int (NumPy integer scalars included)."""
-    if isinstance(value, bool):
+    result = _index(value)
+    if result is None:
         raise StepTypeError(f"step must be a non-negative int, got {describe(value)}")
-    try:
-        result = operator.index(value)
-    except TypeError:
-        raise StepTypeError(f"step must be a non-negative int, got {describe(value)}") from None
     if result < 0:
         raise StepError(f"step must be a non-negative int, got {value!r}")
     return result
