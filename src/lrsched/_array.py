@@ -346,6 +346,13 @@ def _ramp_factor(shape: str) -> Callable[[Any, Any], Any]:
 def _with_warmup(node: WithWarmup) -> ArrayFn:
     inner = compile_array(node.schedule)
     steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
+    if shape == "exponential":
+        # The span and the clamp are constants of the tree, taken from the scalar rule's
+        # s(0) (cached since construction checked it): an array log of s(0) would be -inf
+        # wherever a backend flushes a subnormal s(0) to 0 (XLA does, even in float64).
+        target = node.schedule(0)
+        span = log(target) - log(start)
+        low, high = (start, target) if target >= start else (target, start)
 
     def with_warmup(xp: Any, k: Any) -> Any:
         after = inner(xp, xp.clip(k - steps, 0, None))
@@ -354,10 +361,8 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
         if shape == "linear":  # a parameter, not an array value
             ramp = start + (after - start) * (k / steps)
         elif shape == "exponential":
-            # Off the ramp `after` may be 0; its log would warn in the unused branch.
-            target = xp.where(k < steps, after, start)
-            span = xp.log(target) - log(start)
-            ramp = start * xp.exp(span * (xp.clip(k, None, steps) / steps))
+            # Clamped like the scalar rule: exp rounds, and must not pass the target.
+            ramp = xp.clip(start * xp.exp(span * (xp.clip(k, None, steps) / steps)), low, high)
         else:
             # Clipped so that 1 - p stays >= 0 in the unused branch of the 1-sqrt shape.
             factor = _ramp_factor(shape)(xp, xp.clip(k, None, steps) / steps)

@@ -154,6 +154,18 @@ class TestJax:
         with pytest.raises(StepTypeError):
             evaluate(schedule, self.jnp.array([1.0]))
 
+    def test_an_exponential_warmup_into_a_subnormal_rate_stays_finite(self) -> None:
+        # XLA flushes subnormals to 0, even in float64: a log of the flushed target was nan.
+        tiny = 2.225073858507e-311
+        ramp = Warmup(steps=3, start_lr=1.0, shape="exponential") >> Constant(lr=tiny)
+        schedule = Warmup(steps=1, start_lr=0.0) >> ramp
+        for x64 in (False, True):
+            with self.jax.enable_x64(x64):
+                got = self.jax.jit(lambda k: evaluate(schedule, k))(self.jnp.arange(6))
+                assert bool(self.jnp.all(self.jnp.isfinite(got)))
+                assert got.tolist()[:2] == [0.0, 1.0]
+                assert_close(got.tolist()[:4], schedule, [0, 1, 2, 3], rel=1e-6, peak=1.0)
+
     @settings(max_examples=25, deadline=None)
     @given(trees, st.lists(st.integers(0, 5_000), min_size=1, max_size=20))
     def test_agrees_with_the_scalar_evaluator(self, schedule: Schedule, steps: list[int]) -> None:
