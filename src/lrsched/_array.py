@@ -346,6 +346,7 @@ def _ramp_factor(shape: str) -> Callable[[Any, Any], Any]:
 def _with_warmup(node: WithWarmup) -> ArrayFn:
     inner = compile_array(node.schedule)
     steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
+    span = low = high = 0.0  # bound for every shape: torch.compile cannot read unset cells
     if shape == "exponential":
         # The span and the clamp are constants of the tree, taken from the scalar rule's
         # s(0) (cached since construction checked it): an array log of s(0) would be -inf
