@@ -101,6 +101,9 @@ def test_python_ints_and_lists_are_read_with_numpy() -> None:
         assert (got.shape, got.dtype) == ((0,), np.float64)
     with pytest.raises(StepTypeError):
         evaluate(COS, [0.5])
+    for huge in (2**70, [0, 2**64]):
+        with pytest.raises(StepError, match="steps must fit in 64-bit ints"):
+            evaluate(COS, huge)
 
 
 @pytest.mark.parametrize("bad", [np.array([0.0, 1.0]), np.array([True, False]), True])

@@ -208,12 +208,24 @@ def test_plot_writes_a_figure(
     out_file = tmp_path / f"curves{suffix}"
     code, out, _ = run(capsys, "plot", README, COSINE, "-o", str(out_file), "--log", "--title", "t")
     assert code == 0
-    assert out == f"wrote {out_file} (2 schedule(s), steps 0 to 1249)\n"
+    zeros = sum(parse(text)(k) == 0.0 for text in (README, COSINE) for k in range(1250))
+    assert zeros > 0
+    hidden = f"{zeros} rate{'s' if zeros != 1 else ''} of 0 not shown on the log scale"
+    assert out == f"wrote {out_file} (2 schedules, steps 0 to 1249; {hidden})\n"
     data = out_file.read_bytes()
     (tmp_path / "taken.png").mkdir()  # a directory where the figure should go
     err = _one_error_line(capsys, "plot", COSINE, "-o", str(tmp_path / "taken.png"))
     assert "cannot write" in err
     assert data.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in data
+
+
+def test_plot_without_log_scale_hides_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib", reason="plots need the plot extra")
+    out_file = tmp_path / "one.svg"
+    code, out, _ = run(capsys, "plot", COSINE, "-o", str(out_file), "--steps", "20")
+    assert (code, out) == (0, f"wrote {out_file} (1 schedule, steps 0 to 19)\n")
 
 
 def test_plot_samples_long_runs(tmp_path: Path) -> None:

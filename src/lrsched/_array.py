@@ -154,6 +154,8 @@ def as_steps(steps: Any) -> tuple[Any, Any]:
         import numpy
 
         steps = numpy.asarray(steps)
+        if steps.dtype == object:  # a Python int beyond int64: NumPy keeps it as an object
+            raise StepError("steps must fit in 64-bit ints, got a larger Python int")
         if steps.size == 0:  # NumPy reads [] as float64, but it holds no bad step
             steps = steps.astype(numpy.int64)
     xp = namespace(steps)

@@ -182,7 +182,7 @@ def _plot(args: argparse.Namespace, schedules: list[Schedule]) -> str:
         raise CliError(f"cannot write {path}: no directory {path.parent}")
     steps = args.steps or max(summary.default_steps(s)[0] for s in schedules)
     try:
-        plot(
+        zeros = plot(
             schedules,
             [repr(s) for s in schedules],
             steps=steps,
@@ -192,7 +192,10 @@ def _plot(args: argparse.Namespace, schedules: list[Schedule]) -> str:
         )
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return f"wrote {path} ({len(schedules)} schedule(s), steps 0 to {steps - 1})"
+    count = f"{len(schedules)} schedule{'s' if len(schedules) > 1 else ''}"
+    plural = "s" if zeros != 1 else ""
+    hidden = f"; {zeros} rate{plural} of 0 not shown on the log scale" if args.log and zeros else ""
+    return f"wrote {path} ({count}, steps 0 to {steps - 1}{hidden})"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -33,8 +33,11 @@ def plot(
     path: Path,
     log: bool = False,
     title: str | None = None,
-) -> None:
-    """Overlay ``schedules`` over steps ``0..steps-1`` and save the figure to ``path``."""
+) -> int:
+    """Overlay ``schedules`` over steps ``0..steps-1`` and save the figure to ``path``.
+
+    Returns how many plotted rates are 0, which a log scale cannot show.
+    """
     try:
         from matplotlib.figure import Figure
     except ImportError:
@@ -42,10 +45,13 @@ def plot(
     xs = sample_steps(steps)
     figure = Figure(figsize=(8, 5), dpi=120, layout="constrained")
     axes = figure.add_subplot()
+    zeros = 0
     for schedule, label in zip(schedules, labels, strict=True):
         wrapped = "\n".join(textwrap.wrap(label, 70, break_long_words=False)) or label
+        rates = [schedule(k) for k in xs]
+        zeros += rates.count(0.0)
         # Steps are whole numbers, so each rate holds until the next step.
-        axes.step(xs, [schedule(k) for k in xs], where="post", label=wrapped, linewidth=1.6)
+        axes.step(xs, rates, where="post", label=wrapped, linewidth=1.6)
     axes.set_xlabel("step")
     axes.set_ylabel("learning rate")
     axes.set_xlim(0, max(steps - 1, 1))
@@ -59,3 +65,4 @@ def plot(
     # Below the axes, so that a long expression never hides part of a curve.
     figure.legend(fontsize=7, loc="outside lower center")
     figure.savefig(path)
+    return zeros
