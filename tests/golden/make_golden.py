@@ -6,6 +6,7 @@ an existing file: the point is that later releases must load the old bytes.
 
 from __future__ import annotations
 
+import json
 import pickle
 import sys
 from pathlib import Path
@@ -15,14 +16,19 @@ from lrsched import (
     Constant,
     Cosine,
     CosineRestarts,
+    Cyclic,
+    Decay,
     Exponential,
+    Interpolate,
     InverseSqrt,
     Linear,
     MultiStep,
+    Noam,
     OneCycle,
     Polynomial,
     StepDecay,
     Warmup,
+    WarmupStableDecay,
 )
 
 STEPS = (0, 1, 7, 50, 99, 100, 101, 250, 999, 1000, 5000)
@@ -47,14 +53,75 @@ def golden_schedules() -> list[lrsched.Schedule]:
     ]
 
 
+def modern_schedules() -> list[lrsched.Schedule]:
+    """The 0.2.0 nodes that v0.2.0.pkl lacks: the modern schedules and shaped warmups."""
+    return [
+        Cyclic(base_lr=1e-4, max_lr=1e-2, step_size_up=20),
+        Cyclic(base_lr=1e-4, max_lr=1e-2, step_size_up=20, step_size_down=60, mode="triangular2"),
+        Cyclic(base_lr=1e-4, max_lr=1e-2, step_size_up=15, mode="exp_range", gamma=0.999),
+        Noam(d_model=512, warmup_steps=400),
+        Noam(d_model=64, warmup_steps=40, scale=2.0),
+        Decay(base_lr=1e-3, end_lr=0.0, steps=300, shape="1-sqrt"),
+        Decay(base_lr=1e-3, end_lr=1e-5, steps=300, shape="cosine"),
+        Interpolate(points=((0, 0.0), (100, 1e-3), (1000, 1e-5)), shape="linear"),
+        Interpolate(points=((0, 1e-3), (500, 1e-4)), shape="cosine"),
+        WarmupStableDecay(
+            peak_lr=1e-3,
+            min_lr=1e-5,
+            start_lr=0.0,
+            warmup_steps=50,
+            total_steps=1000,
+            decay_steps=200,
+            decay_shape="1-sqrt",
+        ),
+        WarmupStableDecay(
+            peak_lr=1e-3,
+            min_lr=0.0,
+            start_lr=1e-5,
+            warmup_steps=100,
+            total_steps=2000,
+            decay_fraction=0.1,
+            decay_shape="linear",
+            warmup_shape="cosine",
+        ),
+        Warmup(steps=100, start_lr=0.0, shape="cosine") >> Constant(lr=1e-3),
+        Warmup(steps=100, start_lr=0.0, shape="1-sqrt")
+        >> Linear(base_lr=1e-3, end_lr=0.0, total_steps=900),
+        Warmup(steps=100, start_lr=1e-6, shape="exponential")
+        >> Cosine(base_lr=1e-3, min_lr=0.0, total_steps=900),
+    ]
+
+
+# Each golden file: the schedules it holds, written once by the release in its name.
+FILES = {"v0.2.0.pkl": golden_schedules, "v0.2.0-modern.pkl": modern_schedules}
+
+
+def write_dict_forms(path: Path) -> None:
+    """The dict form, repr and values of every golden schedule, as JSON."""
+    schedules = [*golden_schedules(), *modern_schedules()]
+    records = [
+        {"dict": s.to_dict(), "repr": repr(s), "values": [s(k) for k in STEPS]} for s in schedules
+    ]
+    path.write_text(json.dumps({"steps": STEPS, "records": records}, indent=1) + "\n")
+    print(f"wrote {len(records)} dict forms to {path}")
+
+
 def main() -> None:
-    version = lrsched.__version__
-    path = Path(__file__).with_name(f"v{version}.pkl")
-    if path.exists() and "--force" not in sys.argv:
-        sys.exit(f"{path} exists; golden files are never rewritten")
-    records = [(s, repr(s), [s(k) for k in STEPS]) for s in golden_schedules()]
-    path.write_bytes(pickle.dumps({"steps": STEPS, "records": records}, protocol=2))
-    print(f"wrote {len(records)} schedules to {path}")
+    dicts = Path(__file__).with_name(f"v{lrsched.__version__}-dicts.json")
+    if dicts.exists():
+        print(f"{dicts} exists; golden files are never rewritten")
+    else:
+        write_dict_forms(dicts)
+    for name, schedules in FILES.items():
+        path = Path(__file__).with_name(name)
+        if path.exists():
+            print(f"{path} exists; golden files are never rewritten")
+            continue
+        if not name.startswith(f"v{lrsched.__version__}"):
+            sys.exit(f"{name} names a release other than the running {lrsched.__version__}")
+        records = [(s, repr(s), [s(k) for k in STEPS]) for s in schedules()]
+        path.write_bytes(pickle.dumps({"steps": STEPS, "records": records}, protocol=2))
+        print(f"wrote {len(records)} schedules to {path}")
 
 
 if __name__ == "__main__":
