@@ -7,10 +7,43 @@ from typing import Any
 
 from ._errors import ParameterTypeError, ParameterValueError, StepError, StepTypeError
 
+# Error messages show at most this many characters of a value, and an int of more
+# digits by its digit count: str() of an int past 4300 digits raises ValueError, and a
+# message holding a megabyte of input helps no one.
+SHOWN_CHARS = 80
+SHOWN_DIGITS = 30
+
+
+def digits(value: int) -> int:
+    """The number of decimal digits of an int, without converting it to a string."""
+    magnitude = abs(value)
+    if magnitude < 10:
+        return 1
+    count = math.floor(math.log10(magnitude)) + 1
+    # log10 rounds: just below a power of ten it may claim one digit too many.
+    return count - 1 if magnitude < 10 ** (count - 1) else count
+
+
+def shown(value: Any) -> str:
+    """A value for an error message: its repr, an int of many digits by its digit count,
+    and anything longer than ``SHOWN_CHARS`` cut short."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        count = digits(value)
+        if count > SHOWN_DIGITS:
+            sign = "a negative int" if value < 0 else "an int"
+            return f"{sign} of {count} digits"
+    try:
+        text = repr(value)
+    except Exception:  # a container of ints past the str limit, or a broken __repr__
+        return f"a {type(value).__name__} that cannot be shown"
+    if len(text) > SHOWN_CHARS:
+        text = f"{text[: SHOWN_CHARS - 20]}...{text[-15:]} ({len(text)} characters)"
+    return text
+
 
 def describe(value: Any) -> str:
-    """A value for an error message: its repr and its type name."""
-    return f"{value!r} ({type(value).__name__})"
+    """A value for an error message: ``shown(value)`` and its type name."""
+    return f"{shown(value)} ({type(value).__name__})"
 
 
 def real(name: str, value: Any) -> float:
@@ -20,12 +53,11 @@ def real(name: str, value: Any) -> float:
     try:
         result = float(value)
     except OverflowError:  # an int beyond the float range
-        digits = len(str(abs(math.trunc(value))))
         raise ParameterValueError(
-            f"{name} must be a finite number, got an int of {digits} digits"
+            f"{name} must be a finite number, got an int of {digits(math.trunc(value))} digits"
         ) from None
     if not math.isfinite(result):
-        raise ParameterValueError(f"{name} must be a finite number, got {value!r}")
+        raise ParameterValueError(f"{name} must be a finite number, got {shown(value)}")
     return result + 0.0  # -0.0 becomes 0.0: they are ==, so they must print alike
 
 
@@ -33,7 +65,7 @@ def rate(name: str, value: Any) -> float:
     """A learning rate: finite and not negative."""
     result = real(name, value)
     if result < 0.0:
-        raise ParameterValueError(f"{name} must be >= 0 (a learning rate), got {value!r}")
+        raise ParameterValueError(f"{name} must be >= 0 (a learning rate), got {shown(value)}")
     return result
 
 
@@ -41,7 +73,7 @@ def positive(name: str, value: Any) -> float:
     """A finite real number above zero."""
     result = real(name, value)
     if result <= 0.0:
-        raise ParameterValueError(f"{name} must be > 0, got {value!r}")
+        raise ParameterValueError(f"{name} must be > 0, got {shown(value)}")
     return result
 
 
@@ -50,7 +82,7 @@ def unit_fraction(name: str, value: Any) -> float:
     schedule) or a fraction of a run."""
     result = real(name, value)
     if not 0.0 < result <= 1.0:
-        raise ParameterValueError(f"{name} must be in (0, 1], got {value!r}")
+        raise ParameterValueError(f"{name} must be in (0, 1], got {shown(value)}")
     return result
 
 
@@ -58,7 +90,7 @@ def open_fraction(name: str, value: Any) -> float:
     """A fraction strictly between 0 and 1."""
     result = real(name, value)
     if not 0.0 < result < 1.0:
-        raise ParameterValueError(f"{name} must be strictly between 0 and 1, got {value!r}")
+        raise ParameterValueError(f"{name} must be strictly between 0 and 1, got {shown(value)}")
     return result
 
 
@@ -90,11 +122,11 @@ def count(name: str, value: Any, minimum: int = 1) -> int:
     """An int from ``minimum`` to ``2**53`` (a step count, a period)."""
     result = integer(name, value)
     if result < minimum:
-        raise ParameterValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+        raise ParameterValueError(f"{name} must be an int >= {minimum}, got {shown(result)}")
     if result > MAX_COUNT:
         raise ParameterValueError(
             f"{name} must be an int <= 2**53 (the largest count that is an exact float), "
-            f"got an int of {len(str(result))} digits"
+            f"got {shown(result)}"
         )
     return result
 
@@ -105,7 +137,7 @@ def step(value: Any) -> int:
     if result is None:
         raise StepTypeError(f"step must be a non-negative int, got {describe(value)}")
     if result < 0:
-        raise StepError(f"step must be a non-negative int, got {value!r}")
+        raise StepError(f"step must be a non-negative int, got {shown(result)}")
     return result
 
 
@@ -115,5 +147,5 @@ def choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     if not isinstance(value, str):
         raise ParameterTypeError(f"{name} must be one of {options}, got {describe(value)}")
     if value not in allowed:
-        raise ParameterValueError(f"{name} must be one of {options}, got {value!r}")
+        raise ParameterValueError(f"{name} must be one of {options}, got {shown(value)}")
     return allowed[allowed.index(value)]  # a plain str, whatever str subclass came in
