@@ -9,12 +9,13 @@ them anywhere, print, compare and pickle them.
 """
 
 from ._array import evaluate
-from ._base import Schedule
+from ._base import MAX_DEPTH, MAX_SIZE, Schedule
 from ._base import restore as _restore
 from ._composites import Bounded, Phases, Scaled, Warmup, WithWarmup
 from ._config import from_dict
 from ._cyclic import Cyclic
 from ._errors import (
+    CheckpointError,
     CompositionError,
     ConfigError,
     ParameterTypeError,
@@ -23,6 +24,7 @@ from ._errors import (
     ScheduleError,
     StepError,
     StepTypeError,
+    TreeSizeError,
     UnsupportedNodeError,
 )
 from ._interpolate import Interpolate
@@ -61,7 +63,10 @@ from ._wsd import Decay, WarmupStableDecay
 __version__ = "0.2.0"
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_SIZE",
     "Bounded",
+    "CheckpointError",
     "CompositionError",
     "ConfigError",
     "Constant",
@@ -87,6 +92,7 @@ __all__ = [
     "StepDecay",
     "StepError",
     "StepTypeError",
+    "TreeSizeError",
     "UnsupportedNodeError",
     "Warmup",
     "WarmupStableDecay",

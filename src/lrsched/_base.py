@@ -7,14 +7,22 @@ not a dataclass field, so it never shows in ``==``, ``hash``, ``repr`` or pickle
 
 from __future__ import annotations
 
+import inspect
 import numbers
-from abc import ABC, abstractmethod
+from abc import ABC, ABCMeta, abstractmethod
 from collections.abc import Callable
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _validate as validate
-from ._errors import CompositionError
+from ._errors import (
+    CheckpointError,
+    CompositionError,
+    ParameterTypeError,
+    ScheduleError,
+    TreeSizeError,
+)
+from ._validate import describe, shown
 
 if TYPE_CHECKING:
     from ._composites import Bounded, Phases, Scaled
@@ -59,51 +67,150 @@ def operand_repr(node: object, minimum: int) -> str:
 # keeps every operation far from those limits instead of failing deep inside one.
 MAX_DEPTH = 64
 
+# A tree's size counts each node, and each entry of a tuple field (a milestone, a point),
+# once for every place it appears: a subtree used twice counts twice, as it prints, compares
+# and evaluates twice. Sharing lets a small pickle or YAML file (memo references, anchors)
+# describe a tree exponentially larger than itself; the cap bounds the work any tree can ask
+# for. Real schedules hold tens of nodes; a per-epoch table of 10,000 phases holds 20,001.
+MAX_SIZE = 100_000
 
-def depth(node: Node) -> int:
-    """Levels of nodes from ``node`` down to its deepest leaf (a leaf is 1).
 
-    A schedule keeps its depth in a hidden slot, so building a tree stays linear.
-    """
+def _measure(node: Node) -> tuple[int, int]:
+    """``(depth, size)`` of ``node``: levels down to its deepest leaf (a leaf is 1), and
+    nodes plus tuple entries. A schedule keeps both in a hidden slot, so building a tree
+    stays linear."""
     try:
-        return node._depth  # type: ignore[attr-defined, no-any-return]
+        return node._measure  # type: ignore[attr-defined, no-any-return]
     except AttributeError:
         pass
-    children: list[object] = []
+    levels, count = 1, 1
     for field in fields(node):  # type: ignore[arg-type]
         value = getattr(node, field.name)
-        children.extend(value if isinstance(value, tuple) else (value,))
-    levels = 1 + max((depth(child) for child in children if isinstance(child, Node)), default=0)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, Node):
+                item_levels, item_count = _measure(item)
+                levels, count = max(levels, item_levels + 1), count + item_count
+            elif value is not item:  # an entry of a tuple: a milestone, a (step, lr) point
+                count += 1
     if isinstance(node, Schedule):
-        object.__setattr__(node, "_depth", levels)
-    return levels
+        object.__setattr__(node, "_measure", (levels, count))
+    return levels, count
 
 
-def check_depth(node: Node) -> None:
-    """Refuse a composite nested more than ``MAX_DEPTH`` levels deep."""
-    levels = depth(node)
-    if levels > MAX_DEPTH:
-        raise CompositionError(
-            f"a schedule nests at most {MAX_DEPTH} levels of nodes, this one {levels}; "
-            "chain phases with | (which flattens) or fold repeated factors into one"
+def depth(node: Node) -> int:
+    """Levels of nodes from ``node`` down to its deepest leaf (a leaf is 1)."""
+    return _measure(node)[0]
+
+
+def size(node: Node) -> int:
+    """Nodes and tuple entries in the tree of ``node``, each counted at every use."""
+    return _measure(node)[1]
+
+
+def check_size(count: int, what: str) -> None:
+    """Refuse ``count`` nodes and entries past ``MAX_SIZE``; ``what`` names them."""
+    if count > MAX_SIZE:
+        raise TreeSizeError(
+            f"a schedule holds at most {MAX_SIZE:,} nodes and entries (lrsched.MAX_SIZE); "
+            f"{what} {count:,} (a subtree used in several places counts at each of them)"
         )
 
 
-def restore(cls: type[Node], fields: dict[str, Any]) -> Node:
+def check_tree(node: Node) -> None:
+    """Refuse a tree nested deeper than ``MAX_DEPTH`` or larger than ``MAX_SIZE``."""
+    levels, count = _measure(node)
+    if levels > MAX_DEPTH:
+        raise TreeSizeError(
+            f"a schedule nests at most {MAX_DEPTH} levels of nodes, this one {levels}; "
+            "chain phases with | (which flattens) or fold repeated factors into one"
+        )
+    check_size(count, "this one holds")
+
+
+def restore(cls: object, fields: object) -> Node:
     """Rebuild a node from its pickled fields by calling its constructor.
 
     Pickling by keyword, not by position, means a release that adds a field with a
-    default still loads old checkpoints, and loading re-runs the validation.
+    default still loads old checkpoints, and loading re-runs the validation. A pickle is
+    data from anywhere, so ``cls`` must be an exported lrsched node class and ``fields``
+    a dict of field names: anything else is a ``CheckpointError``, never a call.
     """
-    return cls(**fields)
+    from ._names import node_classes
+
+    name = getattr(cls, "__name__", None)
+    if not isinstance(name, str) or node_classes().get(name) is not cls:
+        raise CheckpointError(
+            f"an lrsched pickle builds only lrsched schedules, but this one names {shown(cls)}"
+        )
+    assert isinstance(cls, type)
+    if not isinstance(fields, dict) or not all(isinstance(key, str) for key in fields):
+        raise CheckpointError(
+            f"a pickled {name} must hold a dict of its fields, got {describe(fields)}"
+        )
+    try:
+        return cls(**fields)
+    except ScheduleError:
+        raise
+    except TypeError as exc:  # an unknown or missing field
+        raise CheckpointError(f"a pickled {name} does not match its fields: {exc}") from None
 
 
-class Node:
+class NodeType(ABCMeta):
+    """The metaclass of every node: a node exists only once its constructor has run.
+
+    A pickle can make an object without calling its class (``NEWOBJ``, as
+    ``cls.__new__(cls)``) and then fill its slots (``BUILD``, as ``__setstate__``); for a
+    dataclass that skips ``__post_init__`` and every check in it. Here calling a class is
+    the only way in: ``Node.__new__`` and ``Node.__setstate__`` refuse, and the class call
+    makes the object itself, runs ``__init__`` and checks the tree's size, in one place.
+    """
+
+    def __call__(cls, *args: object, **kwargs: object) -> Any:
+        if args:
+            raise ParameterTypeError(
+                f"{cls.__name__} takes keyword arguments only, got {len(args)} positional "
+                f"(write {cls.__name__}(name=value, ...))"
+            )
+        for name, value in kwargs.items():
+            if isinstance(value, (tuple, list)):  # refused before __init__ walks it
+                check_size(len(value), f"{name} has entries:")
+        node: Node = object.__new__(cls)  # type: ignore[arg-type]
+        node.__init__(**kwargs)  # type: ignore[misc]
+        check_tree(node)
+        return node
+
+    @property
+    def __signature__(cls) -> inspect.Signature:
+        # What inspect.signature and help() show (and parse binds against): the
+        # constructor's keyword fields, not this method's (*args, **kwargs).
+        init = inspect.signature(cls.__init__)  # type: ignore[misc]
+        return init.replace(parameters=list(init.parameters.values())[1:])
+
+    def __setattr__(cls, name: str, value: object) -> None:
+        # @dataclass(slots=True, frozen=True) installs a __setstate__ that writes any
+        # values into the slots; every node keeps Node's, which refuses.
+        if name != "__setstate__":
+            super().__setattr__(name, value)
+
+
+class Node(metaclass=NodeType):
     """Base of every lrsched node (schedules and ``Warmup``): pickling by field name."""
 
     __slots__ = ()
 
     precedence: ClassVar[int] = ATOM
+
+    def __new__(cls, *args: object, **kwargs: object) -> Node:
+        raise CheckpointError(
+            f"{cls.__name__} is built only by calling {cls.__name__}(...), which checks its "
+            "fields; this pickle or code makes one without its constructor"
+        )
+
+    def __setstate__(self, state: object) -> None:
+        raise CheckpointError(
+            f"{type(self).__name__} fields are set only by its constructor; this pickle "
+            "writes them into an existing object"
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         values = {field.name: getattr(self, field.name) for field in fields(self)}  # type: ignore[arg-type]
@@ -131,7 +238,7 @@ class Schedule(Node, ABC):
     - ``s * k``, ``k * s``, ``s / k``: scale the curve by a number.
     """
 
-    __slots__ = ("_depth", "_scalar_fn")
+    __slots__ = ("_measure", "_scalar_fn")
     # NumPy scalars otherwise try to broadcast over us; this makes them defer to __rmul__.
     __array_ufunc__ = None
 

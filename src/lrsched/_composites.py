@@ -16,7 +16,7 @@ from ._base import (
     Node,
     Schedule,
     as_schedule,
-    check_depth,
+    check_size,
     operand_repr,
     restore,
     store,
@@ -32,6 +32,16 @@ def _schedule(name: str, value: object) -> Schedule:
     if not isinstance(value, Schedule):
         raise ParameterTypeError(f"{name} must be a Schedule, got {validate.describe(value)}")
     return value
+
+
+def _check_span(steps: int | None, what: str) -> None:
+    """Refuse a duration or phase start past 2**53: beyond it steps are not exact floats,
+    so the evaluators could not agree on where a phase begins."""
+    if steps is not None and steps > validate.MAX_COUNT:
+        raise ParameterValueError(
+            f"{what} last {steps:,} steps, more than 2**53, the longest span in which every "
+            "step is an exact float"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,7 +122,6 @@ class WithWarmup(Schedule):
                 f"warmup must be a Warmup, got {validate.describe(self.warmup)}"
             )
         _schedule("schedule", self.schedule)
-        check_depth(self)
         if self.warmup.shape == "exponential":
             target = self.schedule(0)
             if target == 0.0:
@@ -126,6 +135,7 @@ class WithWarmup(Schedule):
                     f"an exponential warmup from start_lr={self.warmup.start_lr!r} to "
                     f"{target!r} spans a ratio beyond the float range; raise start_lr"
                 )
+        _check_span(self.duration, "the warmup and the schedule after it")
 
     @property
     def duration(self) -> int | None:
@@ -159,6 +169,12 @@ class Phases(Schedule):
             raise ParameterTypeError(
                 f"phases must be a tuple of schedules, got {validate.describe(self.phases)}"
             )
+        # Counted before copying: nested chains shared by reference (pickle memo, YAML
+        # aliases) would otherwise double with each use.
+        check_size(
+            sum(len(p.phases) if isinstance(p, Phases) else 1 for p in self.phases),
+            "this chain has phases:",
+        )
         flat: list[Schedule] = []
         for phase in self.phases:
             if isinstance(phase, Phases):
@@ -174,7 +190,8 @@ class Phases(Schedule):
                     f"bound it to n steps first: {operand_repr(phase, ATOM)}[:n] | ..."
                 )
         store(self, phases=tuple(flat))
-        check_depth(self)
+        _check_span(self.starts[-1], "the phases before the last one")
+        _check_span(self.duration, "the phases")
 
     @property
     def starts(self) -> tuple[int, ...]:
@@ -215,7 +232,6 @@ class Bounded(Schedule):
         while isinstance(inner, Bounded) and self.steps <= inner.steps:
             inner = inner.schedule
         store(self, schedule=inner)
-        check_depth(self)
 
     @property
     def duration(self) -> int | None:
@@ -240,7 +256,6 @@ class Scaled(Schedule):
         from ._range import value_range
 
         _schedule("schedule", self.schedule)
-        check_depth(self)
         store(self, factor=validate.rate("factor", self.factor))
         peak = value_range(self.schedule)[1]
         validate.rate(f"factor {self.factor!r} times the peak {peak!r}", peak * self.factor)

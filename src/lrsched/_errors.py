@@ -17,6 +17,18 @@ class CompositionError(ScheduleError, TypeError):
     """An operator (``>>``, ``|``, ``*``, ``/``, ``[:n]``) got operands it cannot combine."""
 
 
+class CheckpointError(ScheduleError, ValueError):
+    """A pickle or checkpoint does not describe an lrsched schedule the way lrsched writes
+    one: it names a class that is not an lrsched node, or builds a node without its
+    constructor."""
+
+
+class TreeSizeError(CompositionError, ValueError):
+    """A schedule would pass a size cap (``MAX_DEPTH`` levels, ``MAX_SIZE`` nodes and
+    entries, see SECURITY.md); the message names the cap. It is a ``CompositionError``,
+    as the depth error of 0.2.0 was."""
+
+
 class StepError(ScheduleError, ValueError):
     """A schedule was evaluated at a negative step."""
 

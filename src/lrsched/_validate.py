@@ -54,7 +54,7 @@ def real(name: str, value: Any) -> float:
         result = float(value)
     except OverflowError:  # an int beyond the float range
         raise ParameterValueError(
-            f"{name} must be a finite number, got an int of {digits(math.trunc(value))} digits"
+            f"{name} must be a finite number, got an int of {digits(int(math.trunc(value)))} digits"
         ) from None
     if not math.isfinite(result):
         raise ParameterValueError(f"{name} must be a finite number, got {shown(value)}")

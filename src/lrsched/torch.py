@@ -22,7 +22,6 @@ as transformers' ``Trainer`` loads its ``scheduler.pt``.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,11 +29,10 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-import lrsched
-
 from . import _validate as validate
-from ._base import Node, Schedule, restore
+from ._base import Schedule, restore
 from ._errors import ParameterTypeError, ParameterValueError
+from ._names import node_classes
 
 __all__ = ["ScheduleLR", "safe_globals"]
 
@@ -115,11 +113,12 @@ def safe_globals() -> list[object]:
     """The globals an lrsched pickle names: every exported node class and ``_restore``.
 
     ``torch.serialization.add_safe_globals(safe_globals())`` lets ``torch.load`` with
-    ``weights_only=True`` rebuild schedules; this module does it on import.
+    ``weights_only=True`` rebuild schedules; this module does it on import. Under that
+    loader a pickle can call these and nothing else of lrsched's: ``_restore`` builds only
+    node classes through their constructors, and a class called or made directly refuses
+    (``lrsched.CheckpointError``), so every schedule that loads has passed its checks.
     """
-    exported = [getattr(lrsched, name) for name in lrsched.__all__]
-    classes = [c for c in exported if isinstance(c, type) and issubclass(c, (Node, enum.Enum))]
-    return [restore, *classes]
+    return [restore, *node_classes().values()]
 
 
 torch.serialization.add_safe_globals(safe_globals())
