@@ -11,7 +11,7 @@ import inspect
 import numbers
 from abc import ABC, ABCMeta, abstractmethod
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _validate as validate
@@ -155,6 +155,27 @@ def restore(cls: object, fields: object) -> Node:
         raise CheckpointError(f"a pickled {name} does not match its fields: {exc}") from None
 
 
+def _argument_problem(cls: type, given: dict[str, object], exc: TypeError) -> str:
+    """Which keyword arguments a call of a node class lacks or does not know."""
+    parameters = {f.name: f for f in fields(cls) if f.init}
+    unknown = [name for name in given if name not in parameters]
+    missing = [
+        name
+        for name, f in parameters.items()
+        if name not in given and f.default is MISSING and f.default_factory is MISSING
+    ]
+    problems = []
+    if unknown:
+        problems.append(f"no parameter {', '.join(shown(name) for name in unknown)}")
+    if missing:
+        problems.append(f"no value for {', '.join(missing)}")
+    if not problems:
+        return f"{cls.__name__}: {exc}"
+    return (
+        f"{cls.__name__} got {' and '.join(problems)}; its parameters are {', '.join(parameters)}"
+    )
+
+
 class NodeType(ABCMeta):
     """The metaclass of every node: a node exists only once its constructor has run.
 
@@ -175,7 +196,12 @@ class NodeType(ABCMeta):
             if isinstance(value, (tuple, list)):  # refused before __init__ walks it
                 check_size(len(value), f"{name} has entries:")
         node: Node = object.__new__(cls)  # type: ignore[arg-type]
-        node.__init__(**kwargs)  # type: ignore[misc]
+        try:
+            node.__init__(**kwargs)  # type: ignore[misc]
+        except TypeError as exc:
+            if isinstance(exc, ScheduleError):
+                raise
+            raise ParameterTypeError(_argument_problem(cls, kwargs, exc)) from exc
         check_tree(node)
         return node
 

@@ -53,8 +53,9 @@ def real(name: str, value: Any) -> float:
     try:
         result = float(value)
     except OverflowError:  # an int beyond the float range
+        count = digits(int(math.trunc(value)))  # noqa: RUF046 (a Real's trunc may not be an int)
         raise ParameterValueError(
-            f"{name} must be a finite number, got an int of {digits(int(math.trunc(value)))} digits"
+            f"{name} must be a finite number, got an int of {count} digits"
         ) from None
     if not math.isfinite(result):
         raise ParameterValueError(f"{name} must be a finite number, got {shown(value)}")
