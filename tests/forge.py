@@ -51,9 +51,8 @@ def doubling_phases(levels: int) -> bytes:
     """Phases of (x, x) where x is the chain of the level before, by memo reference:
     2**levels phases from a pickle of a few bytes per level."""
     restore, phases = global_("lrsched", "_restore"), global_("lrsched", "Phases")
-    leaf = forge(restore, global_("lrsched", "Constant"), mapping({"lr": 1.0}), TUPLE2, REDUCE)[
-        2:-1
-    ]
+    constant = global_("lrsched", "Constant")
+    leaf = b"".join([restore, constant, mapping({"lr": 1.0}), TUPLE2, REDUCE])
     bounded = [restore, global_("lrsched", "Bounded"), EMPTY_DICT, MARK, text("schedule")]
     body = [*bounded, leaf, text("steps"), number(1), SETITEMS, TUPLE2, REDUCE, PUT, b"\x00"]
     body += [restore, PUT, b"\xfa", POP, phases, PUT, b"\xfb", POP]  # memoised globals
