@@ -138,14 +138,14 @@ def _column_of(message: str) -> int:
         ("Constant(**{'lr': 1})", "{'lr': 1}", "unpacking with **"),
         ("Constant(1)", "Constant(1)", "positional"),
         ("Cosine(base_lr=1, min_lr=0)", "Cosine(base_lr=1, min_lr=0)", "total_steps"),
-        ("Constant(lr=1, gamma=2)", "Constant(lr=1, gamma=2)", "gamma"),
+        ("Constant(lr=1, gamma=2)", "gamma=2", "Constant() has no parameter 'gamma'; it takes lr"),
         ("2 * 3", "2 * 3", "needs a schedule on one side"),
         ("(1, 2)[:1]", "(1, 2)[:1]", "only a schedule can be sliced"),
         ("Warmup(steps=1, start_lr=0)", "Warmup(steps=1, start_lr=0)", "not a schedule"),
         ("0.5", "0.5", "expected a schedule"),
         ("Constant(lr=f'{1}')", "f'{1}'", "f-string"),
         # Python refuses a repeated keyword only when compiling, after ast.parse.
-        ("Constant(lr=1.0, lr=2.0)", "lr=2.0", "keyword argument repeated: lr"),
+        ("Constant(lr=1.0, lr=2.0)", "lr=2.0", "keyword argument repeated: 'lr'"),
     ],
 )
 def test_refused_text_is_located(text: str, culprit: str, reason: str) -> None:

@@ -12,6 +12,13 @@ Both directions walk dataclass fields generically: a node class added to the exp
 gets a dict form with no code here. ``from_dict`` builds bottom-up through the
 constructors (so every value is validated) and either returns a whole schedule or raises
 ``ConfigError`` naming the path of the bad part, such as ``phases[1].total_steps``.
+
+Data may share a part: YAML anchors and aliases, or one Python dict placed twice. Each
+distinct mapping or list is decoded once (remembered by identity) and the node built
+from it is shared, so the cost of decoding is bounded by the size of the data, not by
+the size of the tree it spells out; the constructors' caps on a tree's size
+(``lrsched.MAX_SIZE``) then refuse a tree that sharing makes too large. Data that
+contains itself (a YAML alias inside its own anchor) is a ``ConfigError``.
 """
 
 from __future__ import annotations
@@ -20,12 +27,12 @@ import dataclasses
 import difflib
 import numbers
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from ._base import Node, Schedule
 from ._errors import ConfigError, ScheduleError
 from ._names import node_classes
-from ._validate import describe
+from ._validate import describe, shown
 
 FORMAT_VERSION = 1
 
@@ -35,6 +42,8 @@ FORMAT_VERSION = 1
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 _RESERVED = frozenset({"type", "version"})
+
+_Part = TypeVar("_Part")
 
 
 def to_dict(node: Node) -> dict[str, Any]:
@@ -104,14 +113,14 @@ def from_dict(data: Mapping[str, Any]) -> Schedule:
         raise ConfigError(f"version must be an int >= 1, got {describe(version)}")
     if version > FORMAT_VERSION:
         raise ConfigError(
-            f"the data is format version {version}, written by a newer lrsched; "
+            f"the data is format version {shown(version)}, written by a newer lrsched; "
             f"this release reads format versions up to {FORMAT_VERSION}"
         )
     body = {key: value for key, value in data.items() if key != "version"}
     for old in range(version, FORMAT_VERSION):
         body = UPGRADES[old](body)
     try:
-        node = _decode_node(body, "")
+        node = _Decoder().node(body, "")
     except RecursionError:
         raise ConfigError("the data is nested too deeply") from None
     if not isinstance(node, Schedule):
@@ -121,43 +130,98 @@ def from_dict(data: Mapping[str, Any]) -> Schedule:
     return node
 
 
-def _decode_node(data: Mapping[Any, Any], path: str) -> Node:
-    where = _where(path)
-    for key in data:
-        if not isinstance(key, str):
-            raise ConfigError(f"{where}: keys must be strings, got {describe(key)}")
-    if "version" in data:
-        raise ConfigError(f"{where}: 'version' belongs at the top level only")
-    if "type" not in data:
-        raise ConfigError(f"{where}: missing 'type' (the name of a schedule class)")
-    name = data["type"]
-    classes = node_classes()
-    if not isinstance(name, str) or name not in classes:
-        close = difflib.get_close_matches(name, classes, n=1) if isinstance(name, str) else []
-        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(classes))}"
-        raise ConfigError(f"{_join(path, 'type')}: unknown type {name!r}; {hint}")
-    cls = classes[name]
-    fields = {field.name: field for field in _init_fields(cls)}
-    extra = [key for key in data if key not in fields and key != "type"]
-    if extra:
+class _Decoder:
+    """Decodes one dict form, each distinct mapping and list once.
+
+    ``_done`` maps ``id(part)`` to the part and what it decoded to (the part is kept
+    so that its id cannot be reused while decoding); ``_open`` holds the ids of the
+    parts being decoded, so data that contains itself is refused rather than followed.
+    """
+
+    def __init__(self) -> None:
+        self._done: dict[int, tuple[object, object]] = {}
+        self._open: set[int] = set()
+
+    def node(self, data: Mapping[Any, Any], path: str) -> Node:
+        where = _where(path)
+        for key in data:
+            if not isinstance(key, str):
+                raise ConfigError(f"{where}: keys must be strings, got {describe(key)}")
+        if "version" in data:
+            raise ConfigError(f"{where}: 'version' belongs at the top level only")
+        if "type" not in data:
+            raise ConfigError(f"{where}: missing 'type' (the name of a schedule class)")
+        name = data["type"]
+        classes = node_classes()
+        if not isinstance(name, str) or name not in classes:
+            raise ConfigError(f"{_join(path, 'type')}: unknown type {shown(name)}; {_hint(name)}")
+        cls = classes[name]
+        fields = {field.name: field for field in _init_fields(cls)}
+        extra = [key for key in data if key not in fields and key != "type"]
+        if extra:
+            raise ConfigError(
+                f"{_join(path, _cut(extra[0]))}: {name} has no field {shown(extra[0])}; "
+                f"its fields are {', '.join(fields)}"
+            )
+        for field_name, field in fields.items():
+            if _required(field) and field_name not in data:
+                raise ConfigError(f"{_join(path, field_name)}: missing (required by {name})")
+        values = {
+            key: self.value(value, _join(path, key)) for key, value in data.items() if key != "type"
+        }
+        try:
+            return cls(**values)
+        except Exception as exc:  # the constructors' own errors, and any other, get the path
+            raise ConfigError(_located(path, cls, fields, exc)) from exc
+
+    def value(self, value: object, path: str) -> object:
+        if isinstance(value, Mapping):
+            return self._once(value, path, self.node)
+        if isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray)):
+            return self._once(value, path, self._items)
+        if value is None or isinstance(value, (str, numbers.Real)):
+            return value
         raise ConfigError(
-            f"{_join(path, extra[0])}: {name} has no field {extra[0]!r}; "
-            f"its fields are {', '.join(fields)}"
+            f"{path}: {describe(value)} is not allowed; use numbers, strings, booleans, "
+            "null, lists and dicts"
         )
-    for field_name, field in fields.items():
-        if _required(field) and field_name not in data:
-            raise ConfigError(f"{_join(path, field_name)}: missing (required by {name})")
-    values = {key: _decode(value, _join(path, key)) for key, value in data.items() if key != "type"}
-    try:
-        return cls(**values)
-    except Exception as exc:  # the constructors' own errors, and any other, get the path
-        raise ConfigError(_located(path, cls, fields, exc)) from exc
+
+    def _items(self, items: Sequence[object], path: str) -> tuple[object, ...]:
+        return tuple(self.value(item, f"{path}[{i}]") for i, item in enumerate(items))
+
+    def _once(self, part: _Part, path: str, decode: Callable[[_Part, str], object]) -> object:
+        """``decode(part, path)``, or what it gave when ``part`` was met before."""
+        key = id(part)
+        if key in self._done:
+            return self._done[key][1]
+        if key in self._open:
+            raise ConfigError(f"{path}: the data contains itself here (an alias inside its anchor)")
+        self._open.add(key)
+        decoded = decode(part, path)
+        self._open.discard(key)
+        self._done[key] = (part, decoded)
+        return decoded
+
+
+def _cut(key: str, limit: int = 60) -> str:
+    """A key for a path in a message: as it is, or its start if it is long."""
+    return key if len(key) <= limit else f"{key[: limit - 3]}..."
+
+
+def _hint(name: object) -> str:
+    """What to say after an unknown type: the closest known name, or the known names."""
+    classes = node_classes()
+    if isinstance(name, str) and len(name) <= 100:  # difflib's cost grows with the name
+        close = difflib.get_close_matches(name, classes, n=1)
+        if close:
+            return f"did you mean {close[0]!r}?"
+    return f"known: {', '.join(sorted(classes))}"
 
 
 def _located(path: str, cls: type[Node], fields: Mapping[str, object], exc: Exception) -> str:
     """The constructor's message, prefixed by the path of the field it names if it
     names one (``phases[1].total_steps must be ...``), else by the path of the node."""
-    message = str(exc)
+    message = _message(exc)
     for name in fields:
         if message.startswith(f"{name} must "):
             return f"{_join(path, name)} {message[len(name) + 1 :]}"
@@ -166,14 +230,11 @@ def _located(path: str, cls: type[Node], fields: Mapping[str, object], exc: Exce
     return f"{_where(path)} ({cls.__name__}): {message}"
 
 
-def _decode(value: object, path: str) -> object:
-    if isinstance(value, Mapping):
-        return _decode_node(value, path)
-    if isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray)):
-        return tuple(_decode(item, f"{path}[{i}]") for i, item in enumerate(value))
-    if value is None or isinstance(value, (str, numbers.Real)):
-        return value
-    raise ConfigError(
-        f"{path}: {describe(value)} is not allowed; use numbers, strings, booleans, "
-        "null, lists and dicts"
-    )
+def _message(exc: Exception, limit: int = 500) -> str:
+    """``str(exc)`` cut to ``limit`` characters, never failing (``str`` raises for an
+    exception holding an int past Python's 4300-digit limit)."""
+    try:
+        text = str(exc)
+    except Exception:
+        return f"a {type(exc).__name__} that cannot be shown"
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."

@@ -15,6 +15,12 @@ Text outside this language raises ``ParseError`` pointing at the offending span.
 Errors the library raises while building (``ParameterValueError``, ``CompositionError``
 and the other ``ScheduleError`` subclasses) propagate unchanged; any other exception
 raised by a constructor or an operator is wrapped in a ``ParseError`` at that span.
+
+The work is bounded by the text: at most ``MAX_TEXT`` characters, nested at most
+``MAX_NESTING`` levels (refused before the tree is read, which recurses per level), and
+a chain ``a | b | ...`` is built as one ``Phases`` in a single pass, so its cost grows
+linearly with its length. Python's own warnings about the text (an invalid escape in a
+string) are not shown: the text is data, not a program.
 """
 
 from __future__ import annotations
@@ -24,13 +30,26 @@ import difflib
 import inspect
 import operator
 import re
-from collections.abc import Callable
+import sys
+import warnings
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import cast
 
-from ._base import Node, Schedule, is_number
+from ._base import MAX_DEPTH, Node, Schedule, is_number
+from ._composites import Phases
 from ._errors import ParseError, ScheduleError
 from ._names import constructors
-from ._validate import describe
+from ._validate import describe, shown
+
+# Far above any real schedule (a 10,000-phase table prints in about 300,000 characters),
+# and small enough that parsing the longest text allowed takes well under a second.
+MAX_TEXT = 1_000_000
+
+# A tree nests at most MAX_DEPTH levels of nodes, and one level of nodes is at most three
+# levels of syntax (a call, a list and a tuple, as in sequential([(n, s)])). The limit
+# is checked before the tree is read, so reading it never recurses past a few hundred frames.
+MAX_NESTING = 3 * MAX_DEPTH
 
 _OPERATORS: dict[type[ast.operator], tuple[str, Callable[[object, object], object]]] = {
     ast.BitOr: ("|", operator.or_),
@@ -74,23 +93,29 @@ def parse(text: str) -> Schedule:
     """
     if not isinstance(text, str):
         raise ParseError(f"parse needs a str, got {describe(text)}")
+    if len(text) > MAX_TEXT:
+        raise ParseError(
+            f"the text is {len(text):,} characters long; parse reads at most "
+            f"{MAX_TEXT:,} characters, far more than any schedule needs"
+        )
     if not text.strip():
         raise ParseError("the text is empty; expected a schedule such as Constant(lr=0.001)")
-    try:
-        # The parentheses let the expression span lines and start with spaces; the
-        # reported columns are shifted back (see _unwrap).
-        tree = ast.parse(f"({text}\n)", mode="eval")
-    except SyntaxError as exc:
-        raise ParseError(_syntax_message(text, exc)) from None
-    except (MemoryError, RecursionError):
-        raise ParseError("the expression is nested too deeply to parse") from None
-    except ValueError as exc:  # null bytes, on Python 3.10 and 3.11.0
-        raise ParseError(f"invalid text: {exc}") from None
+    tree = _syntax_tree(text)
     reader = _Reader(text)
+    if _is_empty(tree.body):
+        raise ParseError(
+            "the text holds no expression, only comments; "
+            "expected a schedule such as Constant(lr=0.001)"
+        )
+    reader.check_nesting(tree.body)
     try:
         value = reader.value(tree.body)
-    except RecursionError:
+    except RecursionError:  # a last resort: the nesting limit keeps the reader shallow
         raise ParseError("the expression is nested too deeply to build") from None
+    if isinstance(value, Schedule) and tree.body.lineno == 1 and tree.body.col_offset == 0:
+        # The expression begins at the parenthesis that _syntax_tree put before the
+        # text, so the text closed it early, as in "a) | (b".
+        raise reader.error(tree.body, "the text closes a parenthesis it never opened")
     if not isinstance(value, Schedule):
         if isinstance(value, Node):
             raise reader.error(
@@ -100,6 +125,45 @@ def parse(text: str) -> Schedule:
             )
         raise reader.error(tree.body, f"expected a schedule, got {describe(value)}")
     return value
+
+
+def _syntax_tree(text: str) -> ast.Expression:
+    """``ast.parse`` of the text, with every failure a ``ParseError`` and no warnings."""
+    try:
+        with warnings.catch_warnings():
+            # SyntaxWarning and DeprecationWarning ("invalid escape sequence"): about
+            # the text as a program, which it is not; its strings are read as they are.
+            warnings.simplefilter("ignore")
+            # The parentheses let the expression span lines and start with spaces; the
+            # reported columns are shifted back (see _unwrap).
+            return ast.parse(f"({text}\n)", mode="eval")
+    except SyntaxError as exc:
+        raise ParseError(_syntax_message(text, exc)) from None
+    except (MemoryError, RecursionError):
+        # Python's parser refuses deep nesting, and its tree builder a chain of a few
+        # thousand operators, each with an error of its own.
+        raise ParseError(
+            "the expression is nested too deeply to parse, or chains too many operators; "
+            f"nest at most {MAX_NESTING} levels, and write a long chain a | b | ... "
+            "as Phases(phases=(a, b, ...))"
+        ) from None
+    except ValueError as exc:  # null bytes, on Python 3.10 and 3.11.0
+        raise ParseError(f"invalid text: {_message(exc)}") from None
+
+
+def _is_empty(body: ast.expr) -> bool:
+    """Whether the text parsed as nothing but the wrapping parentheses: ``()``."""
+    return isinstance(body, ast.Tuple) and not body.elts and body.col_offset == 0
+
+
+def _message(exc: BaseException, limit: int = 200) -> str:
+    """``str(exc)`` cut to ``limit`` characters, never failing (an int past Python's
+    4300-digit limit in the arguments makes ``str`` raise)."""
+    try:
+        text = str(exc)
+    except Exception:
+        return f"a {type(exc).__name__} that cannot be shown"
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def _lines(text: str) -> list[str]:
@@ -137,7 +201,34 @@ def _unwrap(text: str, line: int, start: int, end: int) -> tuple[int, int, int]:
     return line, start, end
 
 
+# A decimal int literal: the digits, with the underscores Python allows between them.
+_DECIMAL = re.compile(r"(?<![\w.])[0-9](?:_?[0-9])*")
+
+
+def _long_int(text: str) -> str | None:
+    """The message for a decimal int literal past Python's limit on digits read from
+    text (``sys.get_int_max_str_digits``), which ``ast.parse`` reports as a syntax
+    error; ``None`` if the text holds none."""
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
+    if not limit:
+        return None
+    for line_number, line in enumerate(_lines(text), start=1):
+        for found in _DECIMAL.finditer(line):
+            digits = len(found.group()) - found.group().count("_")
+            if digits > limit:
+                return (
+                    f"an int literal of {digits:,} digits (line {line_number}, column "
+                    f"{found.start() + 1}) is past Python's limit of {limit:,} digits for "
+                    "an int read from text; no schedule needs such a number"
+                )
+    return None
+
+
 def _syntax_message(text: str, exc: SyntaxError) -> str:
+    if "digits" in str(exc.msg):
+        found = _long_int(text)
+        if found is not None:
+            return found
     line = exc.lineno or 1
     start = (exc.offset or 1) - 1
     end_offset = getattr(exc, "end_offset", None)
@@ -174,7 +265,27 @@ class _Reader:
         except ScheduleError:
             raise
         except Exception as exc:
-            raise self.error(node, f"{what} failed: {type(exc).__name__}: {exc}") from exc
+            raise self.error(node, f"{what} failed: {type(exc).__name__}: {_message(exc)}") from exc
+
+    def check_nesting(self, root: ast.expr) -> None:
+        """Refuse syntax nested more than ``MAX_NESTING`` levels, before reading it.
+
+        Walks with a list, not recursion. The left operand of a binary operator is
+        not a level: the reader walks a chain ``a | b | c`` in a loop.
+        """
+        stack: list[tuple[ast.AST, int]] = [(root, 1)]
+        while stack:
+            node, level = stack.pop()
+            if level > MAX_NESTING and isinstance(node, ast.expr):
+                raise self.error(
+                    node,
+                    f"the expression nests more than {MAX_NESTING} levels of syntax; "
+                    f"a schedule nests at most {MAX_DEPTH} levels of nodes",
+                )
+            for child in ast.iter_child_nodes(node):
+                chained = isinstance(node, ast.BinOp) and child is node.left
+                deeper = isinstance(child, ast.expr) and not chained
+                stack.append((child, level + 1 if deeper else level))
 
     def value(self, node: ast.expr) -> object:
         if isinstance(node, ast.Constant):
@@ -202,9 +313,7 @@ class _Reader:
         raise self.error(node, f"{kind} is not allowed in a schedule expression")
 
     def _unknown(self, node: ast.expr, name: str) -> ParseError:
-        close = difflib.get_close_matches(name, constructors(), n=1)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        return self.error(node, f"unknown name {name!r}{hint}")
+        return self.error(node, f"unknown name {shown(name)}{_close(name, constructors())}")
 
     def _constant(self, node: ast.Constant) -> object:
         value = node.value
@@ -227,14 +336,29 @@ class _Reader:
         while isinstance(spine[-1].left, ast.BinOp):
             spine.append(spine[-1].left)
         result = self.value(spine[-1].left)
+        chain: list[Schedule] = []  # the phases of the | chain being read, if any
         for step in reversed(spine):
             if type(step.op) not in _OPERATORS:
                 raise self.error(step, "only the operators |, >>, * and / are allowed")
             symbol, apply = _OPERATORS[type(step.op)]
+            if chain and symbol != "|":
+                result = self._guard(step, partial(Phases, phases=tuple(chain)), "the operator |")
+                chain = []
             right = self.value(step.right)
+            if chain:
+                # Joining the last phase to the next raises what joining the whole chain
+                # would (the first open-ended phase, a bad operand), at the same place,
+                # in constant time; the chain is built once, at its end.
+                joined = self._guard(step, partial(apply, chain[-1], right), "the operator |")
+                chain.extend(cast(Phases, joined).phases[1:])
+                continue
             if not isinstance(result, Node) and not isinstance(right, Node):
                 raise self.error(step, f"{symbol} needs a schedule on one side")
             result = self._guard(step, partial(apply, result, right), f"the operator {symbol}")
+            if symbol == "|":
+                chain = list(cast(Phases, result).phases)
+        if chain:
+            result = self._guard(node, partial(Phases, phases=tuple(chain)), "the operator |")
         return result
 
     def _slice(self, node: ast.Subscript) -> object:
@@ -273,10 +397,39 @@ class _Reader:
             if keyword.arg is None:
                 raise self.error(keyword.value, "unpacking with ** is not allowed")
             if keyword.arg in kwargs:  # Python refuses this when compiling, after ast.parse
-                raise self.error(keyword, f"keyword argument repeated: {keyword.arg}")
+                raise self.error(keyword, f"keyword argument repeated: {shown(keyword.arg)}")
             kwargs[keyword.arg] = self.value(keyword.value)
+        signature = inspect.signature(function)
+        self._check_keywords(name, signature, node.keywords)
         try:
-            inspect.signature(function).bind(*args, **kwargs)
+            signature.bind(*args, **kwargs)
         except TypeError as exc:
-            raise self.error(node, f"{name}(): {exc}") from None
+            raise self.error(node, f"{name}(): {_message(exc)}") from None
         return self._guard(node, lambda: function(*args, **kwargs), f"{name}(...)")
+
+    def _check_keywords(
+        self, name: str, signature: inspect.Signature, keywords: list[ast.keyword]
+    ) -> None:
+        """Refuse a keyword the callable does not take, naming those it does; checked
+        before the missing ones, which a misspelt keyword would otherwise hide."""
+        parameters = signature.parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+            return
+        takes = [
+            p for p, v in parameters.items() if v.kind is not inspect.Parameter.POSITIONAL_ONLY
+        ]
+        for keyword in keywords:
+            if keyword.arg is not None and keyword.arg not in takes:
+                raise self.error(
+                    keyword,
+                    f"{name}() has no parameter {shown(keyword.arg)}{_close(keyword.arg, takes)}"
+                    f"; it takes {', '.join(takes)}",
+                )
+
+
+def _close(name: str, known: Iterable[str]) -> str:
+    """``"; did you mean X?"`` for the known name closest to ``name``, or ``""``."""
+    if len(name) > 100:  # no name is this long, and difflib's cost grows with it
+        return ""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {close[0]}?" if close else ""
