@@ -12,9 +12,9 @@ from collections.abc import Iterable
 PROTO = b"\x80\x02"
 MARK, STOP, NONE = b"(", b".", b"N"
 EMPTY_TUPLE, EMPTY_DICT = b")", b"}"
-TUPLE, TUPLE2, SETITEMS = b"t", b"\x86", b"u"
+TUPLE, TUPLE1, TUPLE2, SETITEM, SETITEMS = b"t", b"\x85", b"\x86", b"s", b"u"
 NEWOBJ, NEWOBJ_EX, REDUCE, BUILD, OBJ = b"\x81", b"\x92", b"R", b"b", b"o"
-PUT, GET, POP = b"q", b"h", b"0"  # BINPUT / BINGET: the memo, one byte of index
+PUT, GET = b"q", b"h"  # BINPUT / BINGET: the memo, one byte of index
 
 
 def global_(module: str, name: str) -> bytes:
@@ -55,10 +55,14 @@ def doubling_phases(levels: int) -> bytes:
     leaf = b"".join([restore, constant, mapping({"lr": 1.0}), TUPLE2, REDUCE])
     bounded = [restore, global_("lrsched", "Bounded"), EMPTY_DICT, MARK, text("schedule")]
     body = [*bounded, leaf, text("steps"), number(1), SETITEMS, TUPLE2, REDUCE, PUT, b"\x00"]
-    body += [restore, PUT, b"\xfa", POP, phases, PUT, b"\xfb", POP]  # memoised globals
-    # Level n: Phases(phases=(x, x)) with x the memoised chain of level n - 1.
+    # Level n: Phases(phases=(x, x)) with x the memoised chain of level n - 1. The
+    # globals and the key are written once and memoised (torch's loader has no POP).
     for level in range(levels):
-        body += [GET, b"\xfa", GET, b"\xfb", EMPTY_DICT, text("phases")]
-        body += [GET, bytes([level]), GET, bytes([level]), TUPLE2, b"s"]  # SETITEM
+        if level == 0:
+            body += [restore, PUT, b"\xfa", phases, PUT, b"\xfb", EMPTY_DICT]
+            body += [text("phases"), PUT, b"\xfc"]
+        else:
+            body += [GET, b"\xfa", GET, b"\xfb", EMPTY_DICT, GET, b"\xfc"]
+        body += [GET, bytes([level]), GET, bytes([level]), TUPLE2, SETITEM]
         body += [TUPLE2, REDUCE, PUT, bytes([level + 1])]
     return forge(body)
