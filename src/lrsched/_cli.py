@@ -2,16 +2,23 @@
 
 A schedule is given as an expression (``lrsched.parse``) or as ``@file.json`` /
 ``@file.yaml`` holding its dict form (``lrsched.from_dict``). Every error the user can
-cause prints one line to stderr and exits with status 2; there are no tracebacks.
+cause prints one line to stderr and exits with status 2; there are no tracebacks, and
+nothing else is written to stderr (warnings are not shown).
+
+A file is read only if its name ends in a known suffix and it is a regular file (not a
+device such as ``/dev/zero``, a pipe or a directory), and only up to ``MAX_FILE_BYTES``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
+import stat
 import sys
+import warnings
 from collections.abc import Hashable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -24,11 +31,15 @@ from ._config import from_dict
 from ._errors import ScheduleError
 from ._parse import parse
 from ._plot import MissingExtraError
-from ._validate import MAX_COUNT
+from ._validate import MAX_COUNT, shown
 
 USAGE_ERROR = 2
 CHART_WIDTH = 60
 CHART_HEIGHT = 8
+# A dict form is a few hundred bytes; a 10,000-phase table about 600 KB of JSON.
+MAX_FILE_BYTES = 1 << 20
+SUFFIXES = (".json", ".yaml", ".yml")
+MAX_ERROR_CHARS = 1000  # the error line is cut here: a message is for reading
 
 
 class CliError(Exception):
@@ -41,17 +52,23 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _count(text: str) -> int:
+    digits = text.strip().lstrip("+-").replace("_", "")
+    if digits.isascii() and digits.isdigit() and len(digits) > 20:  # never echoed whole
+        negative = text.strip().startswith("-")
+        bound, sign = (">= 1", "a negative int") if negative else ("<= 2**53", "an int")
+        raise argparse.ArgumentTypeError(
+            f"expected a number {bound}, got {sign} of {len(digits)} digits"
+        )
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {shown(text)}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
     # The schedules' own limit on counts; beyond it the float arithmetic that picks the
     # steps to show would overflow.
     if value > MAX_COUNT:
-        shown = text if len(text) <= 20 else f"an int of {len(text)} digits"
-        raise argparse.ArgumentTypeError(f"expected a number <= 2**53, got {shown}")
+        raise argparse.ArgumentTypeError(f"expected a number <= 2**53, got {value}")
     return value
 
 
@@ -84,13 +101,30 @@ def _load_yaml(text: str, path: Path) -> object:
                     seen.add(key)
             return super().construct_mapping(node, deep)
 
+    def construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        # An int's text is converted whole: past Python's digit limit int() raises, and
+        # a base-60 int ("1:2:3") of many parts costs quadratic time.
+        digits = sum(character.isdigit() for character in str(node.value))
+        if digits > _int_digits_limit():
+            raise CliError(
+                f"{path} holds an int written with {digits} digits (line "
+                f"{node.start_mark.line + 1}), past the limit of {_int_digits_limit()}"
+            )
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+
     Loader.add_implicit_resolver("tag:yaml.org,2002:float", _YAML_FLOAT, list("-+0123456789."))
+    Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
     try:
         return yaml.load(text, Loader=Loader)  # a SafeLoader: builds plain data only
     except yaml.YAMLError as exc:
         raise CliError(f"{path} is not valid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise CliError(f"{path} is nested too deeply") from None
+
+
+def _int_digits_limit() -> int:
+    """The most digits Python converts between an int and its text (4300 by default)."""
+    return getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
 
 
 def _unique_keys(path: Path, pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -103,23 +137,55 @@ def _unique_keys(path: Path, pairs: list[tuple[str, object]]) -> dict[str, objec
     return result
 
 
-def _read_file(path: Path) -> object:
+def _json_int(path: Path, text: str) -> int:
+    """A JSON integer, refused by its digit count where ``int()`` would refuse it."""
+    digits = len(text.lstrip("-"))
+    if digits > _int_digits_limit():
+        raise CliError(
+            f"{path} holds an int of {digits} digits, past the limit of {_int_digits_limit()}"
+        )
+    return int(text)
+
+
+def _read_text(path: Path) -> str:
+    """The text of a regular file of at most ``MAX_FILE_BYTES``, or one error."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # Opening a pipe for reading waits for a writer unless it is non-blocking.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise CliError(f"cannot read {path}: not a regular file")
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise CliError(
+                f"cannot read {path}: larger than {MAX_FILE_BYTES >> 20} MiB, "
+                "the most lrsched reads (a schedule's dict form takes a few hundred bytes)"
+            )
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise CliError(f"cannot read {path}: {reason}") from None
+
+
+def _read_file(path: Path) -> object:
     suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise CliError(
+            f"{path}: expected a .json, .yaml or .yml file, got {suffix or 'no suffix'!r}"
+        )
+    text = _read_text(path)
     if suffix == ".json":
         try:
-            return json.loads(text, object_pairs_hook=partial(_unique_keys, path))
+            return json.loads(
+                text,
+                object_pairs_hook=partial(_unique_keys, path),
+                parse_int=partial(_json_int, path),
+            )
         except json.JSONDecodeError as exc:
             raise CliError(f"{path} is not valid JSON: {exc}") from None
         except RecursionError:
             raise CliError(f"{path} is nested too deeply") from None
-    if suffix in (".yaml", ".yml"):
-        return _load_yaml(text, path)
-    raise CliError(f"{path}: expected a .json, .yaml or .yml file, got {suffix or 'no suffix'!r}")
+    return _load_yaml(text, path)
 
 
 def load(expression: str) -> Schedule:
@@ -157,12 +223,8 @@ def _show(schedule: Schedule, steps: int | None) -> str:
 def _table(schedule: Schedule, steps: int, every: int, form: str) -> Iterator[str]:
     """The lines of the table, made as they are printed, so a long table streams."""
     picked = range(0, steps, every)
-    if form == "json":  # one record per line, so the output is both JSON and greppable
-        yield "["
-        for k in picked:
-            comma = "," if k + every < steps else ""
-            yield f"  {json.dumps({'step': k, 'lr': schedule(k)})}{comma}"
-        yield "]"
+    if form == "json":
+        yield from _json_table(schedule, picked)
     elif form == "csv":
         yield "step,lr"
         yield from (f"{k},{schedule(k)!r}" for k in picked)
@@ -170,6 +232,27 @@ def _table(schedule: Schedule, steps: int, every: int, form: str) -> Iterator[st
         width = max(len("step"), len(str(picked[-1])))
         yield f"{'step':>{width}}  lr"
         yield from (f"{k:>{width}}  {schedule(k)!r}" for k in picked)
+
+
+def _json_table(schedule: Schedule, picked: range) -> Iterator[str]:
+    """A JSON array, one record per line so that it is also greppable. A rate that JSON
+    cannot hold (inf, nan) ends the array before it, so what was printed is still valid
+    JSON, and then fails."""
+    yield "["
+    previous = None
+    for k in picked:
+        rate = schedule(k)
+        if not math.isfinite(rate):
+            if previous is not None:
+                yield f"  {previous}"
+            yield "]"
+            raise CliError(f"the rate at step {k} is {rate!r}, which JSON cannot hold")
+        if previous is not None:
+            yield f"  {previous},"
+        previous = json.dumps({"step": k, "lr": rate}, allow_nan=False)
+    if previous is not None:
+        yield f"  {previous}"
+    yield "]"
 
 
 def _plot(args: argparse.Namespace, schedules: list[Schedule]) -> str:
@@ -192,6 +275,10 @@ def _plot(args: argparse.Namespace, schedules: list[Schedule]) -> str:
         )
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except ScheduleError:
+        raise
+    except ValueError as exc:  # matplotlib refuses a --title that is not valid mathtext
+        raise CliError(f"cannot draw the figure: {' '.join(str(exc).split())}") from None
     count = f"{len(schedules)} schedule{'s' if len(schedules) > 1 else ''}"
     plural = "s" if zeros != 1 else ""
     hidden = f"; {zeros} rate{plural} of 0 not shown on the log scale" if args.log and zeros else ""
@@ -254,12 +341,15 @@ def run(argv: Sequence[str] | None = None) -> Iterator[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script: print the output, or one error line and exit status 2."""
     try:
-        for line in run(argv):
-            print(line)
+        with warnings.catch_warnings():
+            # stderr holds one error line or nothing: a warning from matplotlib (a glyph
+            # missing from its font, say) is no concern of the person running a command.
+            warnings.simplefilter("ignore")
+            for line in run(argv):
+                print(line)
         sys.stdout.flush()
     except (CliError, ScheduleError, MissingExtraError) as exc:
-        lines = str(exc).splitlines() or [type(exc).__name__]
-        print(f"lrsched: error: {lines[0]}", file=sys.stderr)
+        _error(_first_line(exc) or type(exc).__name__)
         return USAGE_ERROR
     except BrokenPipeError:
         # The reader (say, head) has gone; stop quietly, as Unix tools do.
@@ -268,4 +358,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lrsched: interrupted", file=sys.stderr)
         return 130
+    except (RecursionError, MemoryError) as exc:
+        _error(f"the input is too large to handle ({type(exc).__name__})")
+        return USAGE_ERROR
+    except Exception as exc:  # a bug in lrsched: still one line, and no traceback
+        _error(f"internal error, please report it: {type(exc).__name__}: {_first_line(exc)}")
+        return USAGE_ERROR
     return 0
+
+
+def _first_line(exc: BaseException) -> str:
+    try:
+        lines = str(exc).splitlines()
+    except Exception:  # str() of an int past Python's digit limit raises
+        return ""
+    return lines[0] if lines else ""
+
+
+def _error(message: str) -> None:
+    if len(message) > MAX_ERROR_CHARS:
+        message = f"{message[: MAX_ERROR_CHARS - 3]}..."
+    print(f"lrsched: error: {message}", file=sys.stderr)

@@ -7,6 +7,7 @@ matplotlib is imported only when a figure is drawn, and only its object API is u
 from __future__ import annotations
 
 import textwrap
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from ._base import Schedule
 from ._summary import sample
 
 MAX_POINTS = 20_000  # a line needs no more points than this to look exact at any size
+MAX_LABEL = 280  # characters of a legend entry: four lines, not a wall of text
 
 
 class MissingExtraError(ImportError):
@@ -42,27 +44,32 @@ def plot(
         from matplotlib.figure import Figure
     except ImportError:
         raise MissingExtraError("plotting needs matplotlib: pip install 'lrsched[plot]'") from None
-    xs = sample_steps(steps)
-    figure = Figure(figsize=(8, 5), dpi=120, layout="constrained")
-    axes = figure.add_subplot()
-    zeros = 0
-    for schedule, label in zip(schedules, labels, strict=True):
-        wrapped = "\n".join(textwrap.wrap(label, 70, break_long_words=False)) or label
-        rates = [schedule(k) for k in xs]
-        zeros += rates.count(0.0)
-        # Steps are whole numbers, so each rate holds until the next step.
-        axes.step(xs, rates, where="post", label=wrapped, linewidth=1.6)
-    axes.set_xlabel("step")
-    axes.set_ylabel("learning rate")
-    axes.set_xlim(0, max(steps - 1, 1))
-    if log:
-        axes.set_yscale("log")
-    else:
-        axes.set_ylim(bottom=0)
-    axes.grid(True, alpha=0.3)
-    if title:
-        axes.set_title(title)
-    # Below the axes, so that a long expression never hides part of a curve.
-    figure.legend(fontsize=7, loc="outside lower center")
-    figure.savefig(path)
-    return zeros
+    with warnings.catch_warnings():
+        # A log axis of curves that are 0 everywhere is empty, which matplotlib warns
+        # about; the caller reports the zeros that the scale cannot show.
+        warnings.filterwarnings("ignore", "Data has no positive values", UserWarning)
+        xs = sample_steps(steps)
+        figure = Figure(figsize=(8, 5), dpi=120, layout="constrained")
+        axes = figure.add_subplot()
+        zeros = 0
+        for schedule, label in zip(schedules, labels, strict=True):
+            short = label if len(label) <= MAX_LABEL else f"{label[: MAX_LABEL - 3]}..."
+            wrapped = "\n".join(textwrap.wrap(short, 70, break_long_words=False)) or short
+            rates = [schedule(k) for k in xs]
+            zeros += rates.count(0.0)
+            # Steps are whole numbers, so each rate holds until the next step.
+            axes.step(xs, rates, where="post", label=wrapped, linewidth=1.6)
+        axes.set_xlabel("step")
+        axes.set_ylabel("learning rate")
+        axes.set_xlim(0, max(steps - 1, 1))
+        if log:
+            axes.set_yscale("log")
+        else:
+            axes.set_ylim(bottom=0)
+        axes.grid(True, alpha=0.3)
+        if title:
+            axes.set_title(title)
+        # Below the axes, so that a long expression never hides part of a curve.
+        figure.legend(fontsize=7, loc="outside lower center")
+        figure.savefig(path)
+        return zeros
