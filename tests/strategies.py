@@ -1,18 +1,24 @@
 """Hypothesis strategies: valid parameters for every node, and random schedule trees.
 
 Every node type must appear here, so the tree properties (round trips, bounds,
-evaluator agreement) cover it. Rates are kept in a realistic range so that properties
-check formulas, not float overflow.
+evaluator agreement) cover it. The module-level strategies keep rates in a realistic
+range so that properties check formulas, not float overflow; ``huge_rates`` builds the
+same node and tree strategies over rates up to the float maximum and down to the
+smallest subnormal (``tests/hostile/test_overflow.py``).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import accumulate
 
 from hypothesis import strategies as st
 
 from lrsched import (
     Bounded,
+    CompositionError,
     Constant,
     Cosine,
     CosineRestarts,
@@ -33,171 +39,318 @@ from lrsched import (
     Warmup,
     WarmupStableDecay,
     WithWarmup,
+    value_range,
 )
 
-rates = st.floats(min_value=0.0, max_value=10.0, allow_nan=False, allow_infinity=False)
-positive_rates = st.floats(min_value=1e-6, max_value=10.0)
 counts = st.integers(min_value=1, max_value=500)
 # From far below any real decay (underflow to 0 must be 0.0, never an error) up to 1.
 gammas = st.floats(min_value=1e-300, max_value=1.0)
 steps = st.integers(min_value=0, max_value=5_000)
-
-constants = st.builds(Constant, lr=rates)
-step_decays = st.builds(StepDecay, base_lr=rates, gamma=gammas, step_size=counts)
-multi_steps = st.builds(
-    MultiStep, base_lr=rates, milestones=st.lists(counts, max_size=5), gamma=gammas
-)
-exponentials = st.builds(Exponential, base_lr=rates, gamma=gammas)
-linears = st.builds(Linear, base_lr=rates, end_lr=rates, total_steps=counts)
-polynomials = st.builds(
-    Polynomial,
-    base_lr=rates,
-    end_lr=rates,
-    total_steps=counts,
-    power=st.floats(min_value=0.1, max_value=5.0),
-)
-cosines = st.builds(Cosine, base_lr=rates, min_lr=rates, total_steps=counts)
-cosine_restarts = st.builds(
-    CosineRestarts,
-    base_lr=rates,
-    min_lr=rates,
-    period=counts,
-    t_mult=st.integers(min_value=1, max_value=4),
-)
-inverse_sqrts = st.builds(InverseSqrt, base_lr=rates, warmup_steps=counts)
-one_cycles = st.builds(
-    OneCycle,
-    max_lr=rates,
-    total_steps=st.integers(min_value=2, max_value=500),
-    pct_start=st.floats(min_value=0.01, max_value=0.99),
-    # Divisors below 1 are valid too: the start or end rate then lies above max_lr.
-    initial_div=st.floats(min_value=1e-3, max_value=1e4),
-    final_div=st.floats(min_value=1e-3, max_value=1e5),
-)
-cyclics = st.one_of(
-    st.builds(
-        Cyclic,
-        base_lr=rates,
-        max_lr=rates,
-        step_size_up=counts,
-        step_size_down=st.none() | counts,
-        mode=st.sampled_from(["triangular", "triangular2"]),
-    ),
-    st.builds(
-        Cyclic,
-        base_lr=rates,
-        max_lr=rates,
-        step_size_up=counts,
-        step_size_down=st.none() | counts,
-        mode=st.just("exp_range"),
-        gamma=gammas,
-    ),
-)
-noams = st.builds(
-    Noam,
-    d_model=st.integers(min_value=1, max_value=8192),
-    warmup_steps=counts,
-    scale=st.floats(min_value=1e-3, max_value=10.0),
-)
-decays = st.builds(
-    Decay,
-    base_lr=rates,
-    end_lr=rates,
-    steps=counts,
-    shape=st.sampled_from(["linear", "cosine", "1-sqrt"]),
-)
-interpolates = st.builds(
-    lambda gaps, lrs, shape: Interpolate(
-        points=tuple(zip([0, *accumulate(gaps)], lrs, strict=False)), shape=shape
-    ),
-    st.lists(counts, min_size=1, max_size=5),
-    st.lists(rates, min_size=6, max_size=6),
-    st.sampled_from(["linear", "cosine"]),
-)
 warmup_shapes = st.sampled_from(["linear", "cosine", "1-sqrt", "exponential"])
 
+FLOAT_MAX = 1.7976931348623157e308
+SMALLEST_SUBNORMAL = 5e-324
 
-@st.composite
-def warmup_stable_decays(draw: st.DrawFn) -> WarmupStableDecay:
-    warmup = draw(st.integers(min_value=0, max_value=200))
-    decay = draw(counts)
-    total = warmup + decay + draw(st.integers(min_value=0, max_value=200))
-    shape = draw(warmup_shapes)
-    start = draw(positive_rates if shape == "exponential" else rates)
-    peak = draw(positive_rates if shape == "exponential" else rates)
-    given: dict[str, float] = {"decay_steps": decay}
-    if draw(st.booleans()):
-        # (decay / total) * total is within an ulp of decay, so it rounds back to decay.
-        given = {"decay_fraction": decay / total}
-    return WarmupStableDecay(
-        peak_lr=peak,
-        min_lr=draw(rates),
-        start_lr=start,
-        warmup_steps=warmup,
-        total_steps=total,
-        decay_shape=draw(st.sampled_from(["linear", "cosine", "1-sqrt"])),
-        warmup_shape=shape,
-        **given,  # type: ignore[arg-type]
+
+def spanned(start: float, target: float) -> float:
+    """``start`` moved to within the ratio an exponential ramp to ``target`` may span."""
+    return min(max(start, target * math.exp(-700)), target * math.exp(700), FLOAT_MAX)
+
+
+@dataclass(frozen=True)
+class Trees:
+    """The strategies for every node type and for random trees, over one choice of rates."""
+
+    rates: st.SearchStrategy[float]
+    positive_rates: st.SearchStrategy[float]
+    constants: st.SearchStrategy[Schedule]
+    step_decays: st.SearchStrategy[Schedule]
+    multi_steps: st.SearchStrategy[Schedule]
+    exponentials: st.SearchStrategy[Schedule]
+    linears: st.SearchStrategy[Schedule]
+    polynomials: st.SearchStrategy[Schedule]
+    cosines: st.SearchStrategy[Schedule]
+    cosine_restarts: st.SearchStrategy[Schedule]
+    inverse_sqrts: st.SearchStrategy[Schedule]
+    one_cycles: st.SearchStrategy[Schedule]
+    cyclics: st.SearchStrategy[Schedule]
+    noams: st.SearchStrategy[Schedule]
+    decays: st.SearchStrategy[Schedule]
+    interpolates: st.SearchStrategy[Schedule]
+    warmup_stable_decays: st.SearchStrategy[Schedule]
+    linear_warmups: st.SearchStrategy[Warmup]
+    warmups: st.SearchStrategy[Warmup]
+    leaves: st.SearchStrategy[Schedule]
+    trees: st.SearchStrategy[Schedule]
+    into: Callable[[Schedule], st.SearchStrategy[Warmup]]
+
+
+def make_trees(
+    rates: st.SearchStrategy[float],
+    positive_rates: st.SearchStrategy[float],
+    factors: st.SearchStrategy[float],
+) -> Trees:
+    """Every node strategy and the random trees, with rates drawn from ``rates`` (and
+    ``positive_rates`` where 0 is refused) and ``Scaled`` factors from ``factors`` (cut
+    down to the largest one the tree's peak allows)."""
+    constants = st.builds(Constant, lr=rates)
+    step_decays = st.builds(StepDecay, base_lr=rates, gamma=gammas, step_size=counts)
+    multi_steps = st.builds(
+        MultiStep, base_lr=rates, milestones=st.lists(counts, max_size=5), gamma=gammas
+    )
+    exponentials = st.builds(Exponential, base_lr=rates, gamma=gammas)
+    linears = st.builds(Linear, base_lr=rates, end_lr=rates, total_steps=counts)
+    polynomials = st.builds(
+        Polynomial,
+        base_lr=rates,
+        end_lr=rates,
+        total_steps=counts,
+        power=st.floats(min_value=0.1, max_value=5.0),
+    )
+    cosines = st.builds(Cosine, base_lr=rates, min_lr=rates, total_steps=counts)
+    cosine_restarts = st.builds(
+        CosineRestarts,
+        base_lr=rates,
+        min_lr=rates,
+        period=counts,
+        t_mult=st.integers(min_value=1, max_value=4),
+    )
+    inverse_sqrts = st.builds(InverseSqrt, base_lr=rates, warmup_steps=counts)
+    one_cycles = st.builds(
+        lambda max_lr, initial_div, final_div, **given: OneCycle(
+            max_lr=max_lr,
+            # Raised where max_lr / div would pass the float range (never, for ordinary rates).
+            initial_div=max(initial_div, max_lr / FLOAT_MAX * 4),
+            final_div=max(final_div, max_lr / FLOAT_MAX * 4),
+            **given,
+        ),
+        max_lr=rates,
+        total_steps=st.integers(min_value=2, max_value=500),
+        pct_start=st.floats(min_value=0.01, max_value=0.99),
+        # Divisors below 1 are valid too: the start or end rate then lies above max_lr.
+        initial_div=st.floats(min_value=1e-3, max_value=1e4),
+        final_div=st.floats(min_value=1e-3, max_value=1e5),
+    )
+    cyclics = st.one_of(
+        st.builds(
+            Cyclic,
+            base_lr=rates,
+            max_lr=rates,
+            step_size_up=counts,
+            step_size_down=st.none() | counts,
+            mode=st.sampled_from(["triangular", "triangular2"]),
+        ),
+        st.builds(
+            Cyclic,
+            base_lr=rates,
+            max_lr=rates,
+            step_size_up=counts,
+            step_size_down=st.none() | counts,
+            mode=st.just("exp_range"),
+            gamma=gammas,
+        ),
+    )
+    noams = st.builds(
+        Noam,
+        d_model=st.integers(min_value=1, max_value=8192),
+        warmup_steps=counts,
+        scale=st.one_of(st.floats(min_value=1e-3, max_value=10.0), positive_rates),
+    )
+    decays = st.builds(
+        Decay,
+        base_lr=rates,
+        end_lr=rates,
+        steps=counts,
+        shape=st.sampled_from(["linear", "cosine", "1-sqrt"]),
+    )
+    interpolates = st.builds(
+        lambda gaps, lrs, shape: Interpolate(
+            points=tuple(zip([0, *accumulate(gaps)], lrs, strict=False)), shape=shape
+        ),
+        st.lists(counts, min_size=1, max_size=5),
+        st.lists(rates, min_size=6, max_size=6),
+        st.sampled_from(["linear", "cosine"]),
+    )
+
+    @st.composite
+    def warmup_stable_decays(draw: st.DrawFn) -> WarmupStableDecay:
+        warmup = draw(st.integers(min_value=0, max_value=200))
+        decay = draw(counts)
+        total = warmup + decay + draw(st.integers(min_value=0, max_value=200))
+        shape = draw(warmup_shapes)
+        peak = draw(positive_rates if shape == "exponential" else rates)
+        start = draw(positive_rates if shape == "exponential" else rates)
+        if shape == "exponential":
+            start = spanned(start, peak)
+        given: dict[str, float] = {"decay_steps": decay}
+        if draw(st.booleans()):
+            # (decay / total) * total is within an ulp of decay, so it rounds back to decay.
+            given = {"decay_fraction": decay / total}
+        parameters = {
+            "peak_lr": peak,
+            "min_lr": draw(rates),
+            "start_lr": start,
+            "warmup_steps": warmup,
+            "total_steps": total,
+            "decay_shape": draw(st.sampled_from(["linear", "cosine", "1-sqrt"])),
+            **given,
+        }
+        try:
+            return WarmupStableDecay(warmup_shape=shape, **parameters)  # type: ignore[arg-type]
+        except CompositionError:
+            # A decay from a tiny peak_lr up to a huge min_lr rounds to 0 at its first
+            # step, where an exponential warmup cannot end.
+            return WarmupStableDecay(**parameters)  # type: ignore[arg-type]
+
+    linear_warmups = st.builds(Warmup, steps=counts, start_lr=rates)
+    shaped_warmups = st.one_of(
+        st.builds(
+            Warmup, steps=counts, start_lr=rates, shape=st.sampled_from(["cosine", "1-sqrt"])
+        ),
+        st.builds(Warmup, steps=counts, start_lr=positive_rates, shape=st.just("exponential")),
+    )
+    warmups = st.one_of(linear_warmups, shaped_warmups)
+
+    leaves: st.SearchStrategy[Schedule] = st.one_of(
+        constants,
+        step_decays,
+        multi_steps,
+        exponentials,
+        linears,
+        polynomials,
+        cosines,
+        cosine_restarts,
+        inverse_sqrts,
+        one_cycles,
+        cyclics,
+        noams,
+        decays,
+        warmup_stable_decays(),
+        interpolates,
+    )
+
+    def bounded(schedule: Schedule) -> st.SearchStrategy[Schedule]:
+        """``schedule`` itself if it ends, else ``schedule[:n]`` for a random ``n``."""
+        if schedule.duration is not None:
+            return st.just(schedule)
+        return counts.map(lambda n: Bounded(schedule=schedule, steps=n))
+
+    def phases(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule]:
+        heads = st.lists(children.flatmap(bounded), min_size=1, max_size=3)
+        return st.builds(lambda head, last: Phases(phases=(*head, last)), heads, children)
+
+    def into(schedule: Schedule) -> st.SearchStrategy[Warmup]:
+        target = schedule(0)
+        if target == 0.0:
+            return warmups.filter(lambda w: w.shape != "exponential")
+        return st.one_of(
+            linear_warmups,
+            st.builds(
+                Warmup, steps=counts, start_lr=rates, shape=st.sampled_from(["cosine", "1-sqrt"])
+            ),
+            st.builds(
+                Warmup,
+                steps=counts,
+                start_lr=positive_rates.map(lambda start: spanned(start, target)),
+                shape=st.just("exponential"),
+            ),
+        )
+
+    def scaled(schedule: Schedule, factor: float) -> Scaled:
+        peak = value_range(schedule)[1]
+        if not math.isfinite(peak * factor):
+            factor = FLOAT_MAX / peak * 0.5 * (factor / (1.0 + factor))
+        return Scaled(schedule=schedule, factor=factor)
+
+    def extend(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule]:
+        with_warmups = children.flatmap(
+            lambda s: into(s).map(lambda w: WithWarmup(warmup=w, schedule=s))
+        )
+        return st.one_of(
+            with_warmups,
+            phases(children),
+            st.builds(lambda s, n: Bounded(schedule=s, steps=n), children, counts),
+            st.builds(scaled, children, factors),
+        )
+
+    return Trees(
+        rates=rates,
+        positive_rates=positive_rates,
+        constants=constants,
+        step_decays=step_decays,
+        multi_steps=multi_steps,
+        exponentials=exponentials,
+        linears=linears,
+        polynomials=polynomials,
+        cosines=cosines,
+        cosine_restarts=cosine_restarts,
+        inverse_sqrts=inverse_sqrts,
+        one_cycles=one_cycles,
+        cyclics=cyclics,
+        noams=noams,
+        decays=decays,
+        interpolates=interpolates,
+        warmup_stable_decays=warmup_stable_decays(),
+        linear_warmups=linear_warmups,
+        warmups=warmups,
+        leaves=leaves,
+        trees=st.recursive(leaves, extend, max_leaves=8),
+        into=into,
     )
 
 
-linear_warmups = st.builds(Warmup, steps=counts, start_lr=rates)
-shaped_warmups = st.one_of(
-    st.builds(Warmup, steps=counts, start_lr=rates, shape=st.sampled_from(["cosine", "1-sqrt"])),
-    st.builds(Warmup, steps=counts, start_lr=positive_rates, shape=st.just("exponential")),
+# Realistic rates: the properties check the formulas.
+realistic = make_trees(
+    rates=st.floats(min_value=0.0, max_value=10.0, allow_nan=False, allow_infinity=False),
+    positive_rates=st.floats(min_value=1e-6, max_value=10.0),
+    factors=st.floats(min_value=0.0, max_value=1e6),
 )
-warmups = st.one_of(linear_warmups, shaped_warmups)
+
+# Hostile rates: the float maximum and its neighbours, huge, ordinary, tiny normal and
+# subnormal rates, so every intermediate of every rule is tried at the edge of overflow
+# and in the subnormal range.
+_edges = st.sampled_from(
+    [FLOAT_MAX, FLOAT_MAX / 2, 1e308, 1e300, 1e-300, 2.2250738585072014e-308, 1e-320]
+)
+_huge = st.one_of(st.just(0.0), st.just(SMALLEST_SUBNORMAL), _edges, st.floats(0.0, FLOAT_MAX))
+_huge_positive = st.one_of(
+    st.just(SMALLEST_SUBNORMAL), _edges, st.floats(SMALLEST_SUBNORMAL, FLOAT_MAX)
+)
+# Deferred, so that the repr of a tree strategy (which Hypothesis may print) names the
+# rates once instead of spelling them out at every parameter.
+huge_rates = make_trees(
+    rates=st.deferred(lambda: _huge),
+    positive_rates=st.deferred(lambda: _huge_positive),
+    factors=st.deferred(lambda: st.one_of(st.floats(0.0, 1e6), st.floats(0.0, FLOAT_MAX))),
+)
+
+rates = realistic.rates
+positive_rates = realistic.positive_rates
+constants = realistic.constants
+step_decays = realistic.step_decays
+multi_steps = realistic.multi_steps
+exponentials = realistic.exponentials
+linears = realistic.linears
+polynomials = realistic.polynomials
+cosines = realistic.cosines
+cosine_restarts = realistic.cosine_restarts
+inverse_sqrts = realistic.inverse_sqrts
+one_cycles = realistic.one_cycles
+cyclics = realistic.cyclics
+noams = realistic.noams
+decays = realistic.decays
+interpolates = realistic.interpolates
+linear_warmups = realistic.linear_warmups
+warmups = realistic.warmups
+leaves = realistic.leaves
+trees = realistic.trees
 
 
 def warmups_into(schedule: Schedule) -> st.SearchStrategy[Warmup]:
     """Warmups that can ramp into ``schedule``: an exponential one needs ``schedule(0) > 0``."""
-    if schedule(0) > 0.0:
-        return warmups
-    return warmups.filter(lambda w: w.shape != "exponential")
+    return realistic.into(schedule)
 
 
-leaves: st.SearchStrategy[Schedule] = st.one_of(
-    constants,
-    step_decays,
-    multi_steps,
-    exponentials,
-    linears,
-    polynomials,
-    cosines,
-    cosine_restarts,
-    inverse_sqrts,
-    one_cycles,
-    cyclics,
-    noams,
-    decays,
-    warmup_stable_decays(),
-    interpolates,
-)
-
-
-def _bounded(schedule: Schedule) -> st.SearchStrategy[Schedule]:
-    """``schedule`` itself if it ends, else ``schedule[:n]`` for a random ``n``."""
-    if schedule.duration is not None:
-        return st.just(schedule)
-    return counts.map(lambda n: Bounded(schedule=schedule, steps=n))
-
-
-def _phases(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule]:
-    heads = st.lists(children.flatmap(_bounded), min_size=1, max_size=3)
-    return st.builds(lambda head, last: Phases(phases=(*head, last)), heads, children)
-
-
-def _extend(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule]:
-    return st.one_of(
-        children.flatmap(lambda s: warmups_into(s).map(lambda w: WithWarmup(warmup=w, schedule=s))),
-        _phases(children),
-        st.builds(lambda s, n: Bounded(schedule=s, steps=n), children, counts),
-        st.builds(
-            lambda s, k: Scaled(schedule=s, factor=k),
-            children,
-            st.floats(min_value=0.0, max_value=1e6),
-        ),
-    )
-
-
-trees: st.SearchStrategy[Schedule] = st.recursive(leaves, _extend, max_leaves=8)
+def warmup_stable_decays() -> st.SearchStrategy[Schedule]:
+    """WSD schedules over realistic rates (a function, as before: callers call it)."""
+    return realistic.warmup_stable_decays

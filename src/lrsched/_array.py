@@ -19,10 +19,12 @@ Steps are computed as floats: whole numbers are exact up to ``2**53`` in float64
 
 from __future__ import annotations
 
+import operator
 import sys
 from collections.abc import Callable
 from functools import singledispatch
-from math import log, pi
+from math import inf, isfinite, log, nextafter, pi
+from sys import float_info
 from types import ModuleType
 from typing import Any
 
@@ -44,6 +46,9 @@ from ._leaves import (
     StepDecay,
 )
 from ._noam import Noam
+from ._range import value_range
+from ._scalar import restart_index
+from ._validate import MAX_COUNT, describe, shown
 from ._wsd import Decay, WarmupStableDecay
 
 
@@ -151,13 +156,9 @@ def is_concrete(steps: Any) -> bool:
 def as_steps(steps: Any) -> tuple[Any, Any]:
     """``(xp, k)``: the namespace and the validated steps as a float array."""
     if isinstance(steps, (int, list, tuple, range)):
-        import numpy
-
-        steps = numpy.asarray(steps)
-        if steps.dtype == object:  # a Python int beyond int64: NumPy keeps it as an object
-            raise StepError("steps must fit in 64-bit ints, got a larger Python int")
-        if steps.size == 0:  # NumPy reads [] as float64, but it holds no bad step
-            steps = steps.astype(numpy.int64)
+        steps = python_steps(steps)
+    elif library(steps) == "numpy" and getattr(steps, "dtype", None) == "O":
+        steps = python_steps(steps.tolist())  # Python objects: each is checked as a step
     xp = namespace(steps)
     if not xp.isdtype(steps.dtype, "integral"):
         raise StepTypeError(f"steps must be an array of ints, got dtype {steps.dtype}")
@@ -168,13 +169,119 @@ def as_steps(steps: Any) -> tuple[Any, Any]:
     return xp, xp.astype(steps, float_dtype(xp, steps))
 
 
-def floor_div(xp: Any, k: Any, n: int) -> Any:
-    """``k // n`` for whole-number floats, exact even where a compiler turns ``k / n``
-    into ``k * (1 / n)`` (XLA and inductor may), which can land just below a whole number.
+# The largest step a Python int in a list may be: the int64 every framework counts in.
+MAX_INT64 = 2**63 - 1
+
+
+def python_steps(steps: int | list[Any] | tuple[Any, ...] | range) -> Any:
+    """A Python int, range or (nested) list of ints as a NumPy int64 array.
+
+    NumPy reads what it can (a ragged list fails, a float or a huge int changes the
+    dtype, a bool among ints becomes 1), so only when its array is not plain int64, or
+    the input may hide a bool, is the input walked to name the first bad element.
     """
-    q = xp.floor(k / n)
-    q = xp.where(q * n > k, q - 1.0, q)
-    return xp.where((q + 1.0) * n <= k, q + 1.0, q)
+    import numpy
+
+    if isinstance(steps, range):  # ints by construction, and no list to walk
+        problem = _bad_step(max(steps[0], steps[-1]), "steps") if steps else None
+        if problem is not None:
+            raise problem
+        return numpy.asarray(steps, dtype=numpy.int64)
+    try:
+        array = numpy.asarray(steps)
+    except (ValueError, TypeError, OverflowError):  # ragged, or a value NumPy cannot hold
+        array = None
+    if array is not None and array.dtype == numpy.int64 and not _holds_a_bool(steps):
+        return array
+    problem = _first_problem(steps, "steps")
+    if problem is not None:
+        raise problem
+    # Nothing wrong in it: an empty (nested) list, read by NumPy as float64.
+    return numpy.asarray(steps, dtype=numpy.int64)
+
+
+def _is_bool(value: object) -> bool:
+    """A Python or NumPy bool: an int to ``operator.index``, but never a step."""
+    return isinstance(value, bool) or type(value).__name__ in ("bool", "bool_")
+
+
+def _holds_a_bool(steps: object) -> bool:
+    """Whether a (nested) list holds a bool, which NumPy would read as 0 or 1."""
+    if not isinstance(steps, (list, tuple)):
+        return _is_bool(steps)
+    if steps and isinstance(steps[0], (list, tuple)):
+        return any(_holds_a_bool(row) for row in steps)
+    return any(kind is bool or kind.__name__ in ("bool", "bool_") for kind in set(map(type, steps)))
+
+
+def _bad_step(value: object, where: str) -> StepError | None:
+    """The error for one element of a list of steps, or None if it is a valid step."""
+    if _is_bool(value):
+        return StepTypeError(f"{where} must be an int, got {describe(value)}")
+    try:
+        step = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        return StepTypeError(f"{where} must be an int, got {describe(value)}")
+    if step < 0:
+        return StepError(f"{where} must be a non-negative int, got {shown(step)}")
+    if step > MAX_INT64:
+        return StepError(f"{where} must fit in a 64-bit int (at most 2**63 - 1), got {shown(step)}")
+    return None
+
+
+def _first_problem(steps: object, where: str) -> StepError | None:
+    """The error for the first bad element of a (nested) list of steps, in order: a
+    ragged row, an element that is not an int, a negative step, one past int64."""
+    if not isinstance(steps, (list, tuple)):
+        return _bad_step(steps, where)
+    rows = [isinstance(item, (list, tuple)) for item in steps]
+    if any(rows) and not all(rows):
+        odd = rows.index(not rows[0])
+        kinds = ("a number", "a list")
+        return StepTypeError(
+            f"steps must be a rectangular (non-ragged) list: {where}[0] is "
+            f"{kinds[rows[0]]} but {where}[{odd}] is {kinds[rows[odd]]}"
+        )
+    if any(rows):
+        lengths = [len(item) for item in steps]
+        for i, length in enumerate(lengths):
+            if length != lengths[0]:
+                return StepTypeError(
+                    f"steps must be a rectangular (non-ragged) list: {where}[0] has "
+                    f"{lengths[0]} items but {where}[{i}] has {length}"
+                )
+    for i, item in enumerate(steps):
+        problem = _first_problem(item, f"{where}[{i}]")
+        if problem is not None:
+            return problem
+    return None
+
+
+def floor_div(xp: Any, k: Any, n: int) -> Any:
+    """``k // n`` for whole-number floats, exact for every ``k`` up to ``2**53``.
+
+    The remainder ``k % n`` of floats is exact (it is an fmod), so ``k - k % n`` is an
+    exact multiple of ``n`` and dividing it gives the quotient exactly; ``round`` puts it
+    back on a whole number where a compiler turns ``/ n`` into ``* (1 / n)`` (XLA and
+    inductor may). ``floor(k / n)`` with corrections would compare ``(q + 1) * n`` with
+    ``k``, which rounds once it passes ``2**53``: at ``k = 2**53``, ``n = 3`` it is off
+    by one.
+    """
+    return xp.round((k - k % n) / n)
+
+
+# Every step of any integer dtype lies below 2**64, as a float too; every step up to
+# 2**53 is an exact float, and the rules give it the scalar rule's value to rounding.
+MAX_EXACT_STEP = MAX_COUNT
+STEP_LIMIT = 2.0**64
+
+
+def may_overflow(span: float, steps: int) -> bool:
+    """Whether ``span * (k / steps)`` can pass the float range for a step ``k`` in an
+    unused branch of a ``where`` (past a ramp's end), where it would still be computed:
+    then the rule clips ``k`` to ``steps`` first. Known when compiling, so an ordinary
+    rate pays for no clip."""
+    return not span * (STEP_LIMIT / steps) < float_info.max / 4
 
 
 def power(xp: Any, gamma: float, k: Any) -> Any:
@@ -250,9 +357,11 @@ def _linear(node: Linear) -> ArrayFn:
     # From T on, the scalar rule's value at T, computed here: compiled, k / T may come
     # out a rounding away from 1, leaving a residue (even a negative one) where it is 0.
     hold = base + (end - base) * (total / total)
+    clip = may_overflow(abs(end - base), total)
 
     def linear(xp: Any, k: Any) -> Any:
-        return xp.where(k < total, base + (end - base) * (k / total), hold)
+        done = xp.clip(k, None, total) if clip else k  # a parameter, not an array value
+        return xp.where(k < total, base + (end - base) * (done / total), hold)
 
     return linear
 
@@ -288,26 +397,41 @@ def _cosine(node: Cosine) -> ArrayFn:
 @array_rule.register
 def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
     base, low, period, t_mult = node.base_lr, node.min_lr, node.period, node.t_mult
-    log_t_mult = log(t_mult) if t_mult > 1 else 1.0
 
-    def cycle(xp: Any, k: Any) -> tuple[Any, Any]:
-        if t_mult == 1:  # a parameter, not an array value
-            return k - floor_div(xp, k, period) * period, xp.full_like(k, period)
+    if t_mult == 1:
 
-        def scaled_start(i: Any) -> Any:  # (t_mult - 1) * S_i, a whole number, no division
-            return period * (xp.round(t_mult**i) - 1.0)
+        def equal_cycles(xp: Any, k: Any) -> Any:
+            t = k % period  # exact for whole floats
+            return low + 0.5 * (base - low) * (1.0 + xp.cos(pi * t / period))
 
-        # The cycle index from a logarithm, as in _scalar.restart_cycle; rounding puts it
-        # at most one off near a cycle start, so one exact correction each way suffices.
-        i = xp.floor(xp.log(1.0 + k * (t_mult - 1) / period) / log_t_mult)
-        scaled_k = k * (t_mult - 1)
-        i = xp.where(scaled_start(i) > scaled_k, i - 1.0, i)
-        i = xp.where(scaled_start(i + 1.0) <= scaled_k, i + 1.0, i)
-        return k - scaled_start(i) / (t_mult - 1), period * xp.round(t_mult**i)
+        return equal_cycles
+
+    log_t_mult, grow = log(t_mult), t_mult - 1
+    # Cycle i starts at S_i = period * G_i, G_i = 1 + t_mult + ... + t_mult**(i - 1), and
+    # lasts T_i = grow * S_i + period. Every cycle that starts by step 2**53 has S_i and
+    # G_i exact floats (t_mult**(i - 1) <= G_i too), so the cycle index is capped at the
+    # one that holds step 2**53, and nothing on the way to S_i passes 2**53: the cycle of
+    # every step up to 2**53 is found exactly. Later steps stay in that cycle.
+    last = restart_index(MAX_EXACT_STEP, period, t_mult)
+
+    def start(xp: Any, i: Any) -> Any:
+        """S_i, computed from the exact t_mult ** (i - 1) as period * (t_mult * G_(i-1) + 1)."""
+        below = xp.round(t_mult ** xp.clip(i - 1.0, 0.0, None))
+        return xp.where(i > 0.0, period * (t_mult * ((below - 1.0) / grow) + 1.0), 0.0)
 
     def cosine_restarts(xp: Any, k: Any) -> Any:
-        t, length = cycle(xp, k)
-        return low + 0.5 * (base - low) * (1.0 + xp.cos(pi * t / length))
+        # The cycle index from a logarithm, as in _scalar.restart_cycle; rounding puts it
+        # at most one off, so one exact correction each way suffices.
+        i = xp.clip(xp.floor(xp.log(1.0 + k * grow / period) / log_t_mult), 0.0, last)
+        s_i = start(xp, i)
+        s_i = xp.where(s_i > k, (s_i - period) / t_mult, s_i)  # S_(i-1), exactly
+        length = grow * s_i + period
+        # t >= T_i rather than k >= S_(i+1): S_(i+1) may round down onto 2**53, T_i cannot
+        # round below a t <= 2**53.
+        later = k - s_i >= length
+        s_i = xp.where(later, s_i + length, s_i)
+        length = xp.where(later, grow * s_i + period, length)
+        return low + 0.5 * (base - low) * (1.0 + xp.cos(pi * (k - s_i) / length))
 
     return cosine_restarts
 
@@ -316,9 +440,15 @@ def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
 def _inverse_sqrt(node: InverseSqrt) -> ArrayFn:
     base, warmup = node.base_lr, node.warmup_steps
 
+    # As in _scalar: base * k / W, or base * (k / W) where base * k could overflow. In
+    # the unused branch k runs on past W, so there k is clipped if base * k could.
+    exact, clip = isfinite(base * warmup), not isfinite(base * STEP_LIMIT)
+
     def inverse_sqrt(xp: Any, k: Any) -> Any:
         decay = base * xp.sqrt(warmup / xp.clip(k, warmup, None))
-        return xp.where(k < warmup, base * k / warmup, decay)
+        done = xp.clip(k, None, warmup) if clip else k  # parameters, not array values
+        ramp = base * done / warmup if exact else base * (done / warmup)
+        return xp.where(k < warmup, ramp, decay)
 
     return inverse_sqrt
 
@@ -349,6 +479,10 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
     inner = compile_array(node.schedule)
     steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
     span = low = high = 0.0  # bound for every shape: torch.compile cannot read unset cells
+    half = False
+    # In the unused branch of the linear ramp k runs on past its end, so there k is
+    # clipped if the ramp could pass the float range (|s(k) - start| <= the larger bound).
+    clip = shape == "linear" and may_overflow(max(value_range(node.schedule)[1], start), steps)
     if shape == "exponential":
         # The span and the clamp are constants of the tree, taken from the scalar rule's
         # s(0) (cached since construction checked it): an array log of s(0) would be -inf
@@ -356,16 +490,23 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
         target = node.schedule(0)
         span = log(target) - log(start)
         low, high = (start, target) if target >= start else (target, start)
+        # start * exp(...) may round past a target near the float maximum: to inf, in an
+        # array a warning. Halved, it cannot; halving and doubling are exact up there.
+        half = high > float_info.max / 4
 
     def with_warmup(xp: Any, k: Any) -> Any:
         after = inner(xp, xp.clip(k - steps, 0, None))
         # On the ramp (k < steps) the clipped inner step is 0, so `after` holds the target
         # s(0) there: no separate evaluation of s(0), and nothing for a tracer to stop at.
-        if shape == "linear":  # a parameter, not an array value
-            ramp = start + (after - start) * (k / steps)
+        if shape == "linear":  # parameters, not array values
+            ramp = start + (after - start) * ((xp.clip(k, None, steps) if clip else k) / steps)
         elif shape == "exponential":
             # Clamped like the scalar rule: exp rounds, and must not pass the target.
-            ramp = xp.clip(start * xp.exp(span * (xp.clip(k, None, steps) / steps)), low, high)
+            growth = xp.exp(span * (xp.clip(k, None, steps) / steps))
+            if half:
+                ramp = xp.clip(start * 0.5 * growth, low * 0.5, high * 0.5) * 2.0
+            else:
+                ramp = xp.clip(start * growth, low, high)
         else:
             # Clipped so that 1 - p stays >= 0 in the unused branch of the 1-sqrt shape.
             factor = _ramp_factor(shape)(xp, xp.clip(k, None, steps) / steps)
@@ -416,12 +557,19 @@ def _cyclic(node: Cyclic) -> ArrayFn:
     base, height = node.base_lr, node.max_lr - node.base_lr
     up = node.step_size_up
     down = node.step_size_down or up  # never None once constructed
-    size, mode, gamma = up + down, node.mode, node.gamma
+    mode, gamma = node.mode, node.gamma
+    # U + D may pass 2**53, and rounded down it would wrap a cycle at a step <= 2**53.
+    # Rounded up, no whole float lies between C and the float length, so every step
+    # below C (every step up to 2**53, in a cycle that long) is its own offset.
+    size = float(up + down)
+    if size < up + down:
+        size = nextafter(size, inf)
 
     def cyclic(xp: Any, k: Any) -> Any:
         t = k % size  # exact for whole floats, unlike floor(k / size)
-        # XLA may turn t / up into t * (1 / up), a hair above 1 at the peak: clip it.
-        wave = xp.clip(xp.where(t <= up, t / up, (size - t) / down), None, 1.0)
+        # D - (t - U) is C - t without C, which may not be an exact float. XLA may turn
+        # t / U into t * (1 / U), a hair above 1 at the peak: clip it, and at 0 below.
+        wave = xp.clip(xp.where(t <= up, t / up, (down - (t - up)) / down), 0.0, 1.0)
         if mode == "triangular":  # a parameter, not an array value
             return base + height * wave * 1.0
         scale = 0.5 ** ((k - t) / size) if mode == "triangular2" else power(xp, gamma, k)

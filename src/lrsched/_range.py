@@ -5,7 +5,9 @@ the peak of a ``OneCycle``...) and the infimum 0 for the decays that only approa
 A formula that moves between two rates, such as ``a + (b - a) * w``, rounds to within a
 few ulps of the larger one, and may land that far outside ``[min(a, b), max(a, b)]``
 (``Cosine(base_lr=1.8676663310777006, min_lr=6.0, ...)(0)`` is one ulp below
-``base_lr``), so such bounds are widened by ``2 ** -49`` of the larger rate. Composites
+``base_lr``), so such bounds are widened by ``2 ** -49`` of the larger rate, and by 16
+subnormal units (``2 ** -1070``), since below ``2 ** -1022`` a rounding is a whole unit
+of ``2 ** -1074`` rather than a fraction of an ulp. Composites
 combine their children's bounds, so a composite's bounds may be wider than its curve
 (``s[:n]`` keeps the bounds of ``s``). ``Scaled`` uses them to refuse factors that would
 overflow to infinity.
@@ -39,12 +41,13 @@ from ._wsd import Decay, WarmupStableDecay
 Range = tuple[float, float]
 
 _ROUNDING = 2.0**-49  # 8 to 16 ulps of the larger rate
+_SUBNORMAL_ROUNDING = 2.0**-1070  # 16 units of the smallest subnormal
 
 
 def _between(*values: float) -> Range:
     """The bounds of a curve that moves between ``values``, widened for its rounding."""
     low, high = min(values), max(values)
-    slack = high * _ROUNDING
+    slack = high * _ROUNDING + _SUBNORMAL_ROUNDING
     return max(0.0, low - slack), min(high + slack, float_info.max)
 
 

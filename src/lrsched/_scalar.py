@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import singledispatch
-from math import cos, exp, floor, isqrt, log, pi, sqrt
+from math import cos, exp, floor, isfinite, isqrt, log, pi, sqrt
 
 from ._base import Schedule
 from ._composites import Bounded, Phases, Scaled, WithWarmup
@@ -124,10 +124,8 @@ def _cosine(node: Cosine) -> ScalarFn:
     return _cosine_curve(node.base_lr, node.min_lr, node.total_steps)
 
 
-def restart_cycle(k: int, period: int, t_mult: int) -> tuple[int, int]:
-    """``(t, T_i)``: the offset of step ``k`` in its SGDR cycle and that cycle's length."""
-    if t_mult == 1:
-        return k % period, period
+def restart_index(k: int, period: int, t_mult: int) -> int:
+    """The index ``i`` of the SGDR cycle that holds step ``k``, for ``t_mult >= 2``."""
     # Cycle i starts at period * (t_mult**i - 1) / (t_mult - 1); guess i with a log, then
     # correct it with exact integer arithmetic, since the float log can be off by one.
     i = floor(log(1 + k * (t_mult - 1) // period, t_mult))
@@ -135,6 +133,14 @@ def restart_cycle(k: int, period: int, t_mult: int) -> tuple[int, int]:
         i -= 1
     while period * (t_mult ** (i + 1) - 1) // (t_mult - 1) <= k:
         i += 1
+    return i
+
+
+def restart_cycle(k: int, period: int, t_mult: int) -> tuple[int, int]:
+    """``(t, T_i)``: the offset of step ``k`` in its SGDR cycle and that cycle's length."""
+    if t_mult == 1:
+        return k % period, period
+    i = restart_index(k, period, t_mult)
     start = period * (t_mult**i - 1) // (t_mult - 1)
     return k - start, period * t_mult**i
 
@@ -162,7 +168,15 @@ def _inverse_sqrt(node: InverseSqrt) -> ScalarFn:
         rate: float = base * (warmup / k) ** 0.5
         return rate
 
-    return inverse_sqrt
+    def inverse_sqrt_huge(k: int) -> float:
+        if k < warmup:
+            return base * (k / warmup)
+        rate: float = base * (warmup / k) ** 0.5
+        return rate
+
+    # 0.1.0's base * k / W overflows mid-warmup for a base near the float maximum; only
+    # there is the ramp base * (k / W), so every other value stays 0.1.0's to the bit.
+    return inverse_sqrt if isfinite(base * warmup) else inverse_sqrt_huge
 
 
 @compile_scalar.register
