@@ -99,7 +99,7 @@ def _checked(schedules: object, groups: int, name: str = "schedule") -> tuple[Sc
     """``schedules`` as a tuple of one schedule per param group, or a clear error."""
     if not isinstance(schedules, Sequence) or not all(isinstance(s, Schedule) for s in schedules):
         raise ParameterTypeError(
-            f"{name} must be a Schedule or a sequence of them, got {schedules!r}"
+            f"{name} must be a Schedule or a sequence of them, got {validate.describe(schedules)}"
         )
     if len(schedules) != groups:
         raise ParameterValueError(
