@@ -24,14 +24,18 @@ HUGE = 10**5000
 def _doubling(levels: int) -> dict[str, Any]:
     """A dict form whose Phases holds its previous level twice, by reference: a few
     hundred objects spelling out ``2 ** levels`` phases."""
-    part: dict[str, Any] = {"type": "Bounded", "steps": 1, "schedule": {"type": "Constant", "lr": 1}}
+    part: dict[str, Any] = {
+        "type": "Bounded",
+        "steps": 1,
+        "schedule": {"type": "Constant", "lr": 1},
+    }
     for _ in range(levels):
         part = {"type": "Phases", "phases": [part, part]}
     return {"version": 1, **part}
 
 
 @pytest.fixture
-def bounded_built(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Bounded]]:
+def bounded_built(monkeypatch: pytest.MonkeyPatch) -> list[Bounded]:
     built: list[Bounded] = []
     check = Bounded.__post_init__
 
@@ -40,7 +44,7 @@ def bounded_built(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Bounded]]:
         built.append(self)
 
     monkeypatch.setattr(Bounded, "__post_init__", counted)
-    yield built
+    return built
 
 
 def test_class3_a_shared_mapping_is_decoded_once(bounded_built: list[Bounded]) -> None:
@@ -149,7 +153,7 @@ def test_class7_a_yaml_hex_version_is_counted() -> None:
     """Class 7: the YAML form of the same: ``version: 0xfff...``."""
     yaml = pytest.importorskip("yaml", reason="YAML needs the yaml extra (PyYAML)")
     data = yaml.safe_load("version: 0x" + "f" * 5000 + "\ntype: Constant\nlr: 1\n")
-    with pytest.raises(ConfigError, match="an int of 6,?021 digits"):
+    with pytest.raises(ConfigError, match=r"an int of 6,?021 digits"):
         from_dict(data)
 
 
@@ -189,7 +193,7 @@ def _replaced(data: dict[str, Any], path: tuple[Any, ...], value: object) -> dic
 
 
 # A value no field accepts, whatever its place.
-WRONG = [
+WRONG: list[object] = [
     None,
     True,
     float("nan"),
