@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -601,3 +602,42 @@ def test_doc_value_tables_are_the_library_values() -> None:
                 assert math.isclose(float(value), s(int(step)), rel_tol=5e-6, abs_tol=1e-12), (
                     f"{s!r} at step {step}: doc {value}, library {s(int(step))!r}"
                 )
+
+
+HUGE = 10**5000
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: Interpolate(points=((0, 1.0), (HUGE,)), shape="linear"),  # type: ignore[arg-type]
+            "a (step, lr) pair, got 1 values: a tuple that cannot be shown",
+        ),
+        (
+            lambda: Interpolate(points=((0, 1.0), HUGE), shape="linear"),  # type: ignore[arg-type]
+            "a (step, lr) pair, got an int of 5001 digits",
+        ),
+        (
+            lambda: Interpolate(points=((0, 1.0), (HUGE, 1.0, 2.0)), shape="linear"),  # type: ignore[arg-type]
+            "a (step, lr) pair, got 3 values",
+        ),
+        (
+            lambda: WarmupStableDecay(
+                peak_lr=1.0,
+                min_lr=0.0,
+                start_lr=0.0,
+                warmup_steps=0,
+                total_steps=10,
+                decay_steps=HUGE,
+                decay_fraction=0.5,
+                decay_shape="linear",
+            ),
+            "decay_steps=an int of 5001 digits, decay_fraction=0.5",
+        ),
+    ],
+)
+def test_class7_a_huge_int_in_a_message_is_never_formatted(build: Any, message: str) -> None:
+    # Issue 8, class 7: str() of an int past 4300 digits is a bare ValueError.
+    with pytest.raises(lrsched.ScheduleError, match=re.escape(message)):
+        build()

@@ -409,10 +409,12 @@ def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
     log_t_mult, grow = log(t_mult), t_mult - 1
     # Cycle i starts at S_i = period * G_i, G_i = 1 + t_mult + ... + t_mult**(i - 1), and
     # lasts T_i = grow * S_i + period. Every cycle that starts by step 2**53 has S_i and
-    # G_i exact floats (t_mult**(i - 1) <= G_i too), so the cycle index is capped at the
-    # one that holds step 2**53, and nothing on the way to S_i passes 2**53: the cycle of
-    # every step up to 2**53 is found exactly. Later steps stay in that cycle.
-    last = restart_index(MAX_EXACT_STEP, period, t_mult)
+    # G_i exact floats (t_mult**(i - 1) <= G_i too), so for a step up to 2**53 the cycle
+    # index is capped at the one that holds step 2**53: nothing on the way to S_i passes
+    # 2**53, and its cycle is found exactly. Later steps (inexact floats themselves) are
+    # capped at the cycle of the largest step, where the terms stay finite.
+    exact_last = restart_index(MAX_EXACT_STEP, period, t_mult)
+    last = restart_index(int(STEP_LIMIT), period, t_mult)
 
     def start(xp: Any, i: Any) -> Any:
         """S_i, computed from the exact t_mult ** (i - 1) as period * (t_mult * G_(i-1) + 1)."""
@@ -423,6 +425,7 @@ def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
         # The cycle index from a logarithm, as in _scalar.restart_cycle; rounding puts it
         # at most one off, so one exact correction each way suffices.
         i = xp.clip(xp.floor(xp.log(1.0 + k * grow / period) / log_t_mult), 0.0, last)
+        i = xp.where(k <= MAX_EXACT_STEP, xp.clip(i, None, exact_last), i)
         s_i = start(xp, i)
         s_i = xp.where(s_i > k, (s_i - period) / t_mult, s_i)  # S_(i-1), exactly
         length = grow * s_i + period

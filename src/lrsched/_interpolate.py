@@ -19,10 +19,15 @@ def _points(value: object) -> tuple[tuple[int, float], ...]:
     points: list[tuple[int, float]] = []
     for point in value:
         if isinstance(point, (str, bytes)) or not isinstance(point, Iterable):
-            raise ParameterTypeError(f"each of points must be a (step, lr) pair, got {point!r}")
+            raise ParameterTypeError(
+                f"each of points must be a (step, lr) pair, got {validate.describe(point)}"
+            )
         pair = tuple(point)
         if len(pair) != 2:
-            raise ParameterValueError(f"each of points must be a (step, lr) pair, got {point!r}")
+            raise ParameterValueError(
+                f"each of points must be a (step, lr) pair, got {len(pair)} values: "
+                f"{validate.shown(point)}"
+            )
         step = validate.count("points step", pair[0], minimum=0)
         if points and step <= points[-1][0]:
             raise ParameterValueError(
@@ -30,7 +35,9 @@ def _points(value: object) -> tuple[tuple[int, float], ...]:
             )
         points.append((step, validate.rate("points lr", pair[1])))
     if len(points) < 2:
-        raise ParameterValueError(f"points needs at least two (step, lr) pairs, got {value!r}")
+        raise ParameterValueError(
+            f"points needs at least two (step, lr) pairs, got {validate.shown(value)}"
+        )
     if points[0][0] != 0:
         raise ParameterValueError(
             f"points must start at step 0 (the rate there is the schedule's first), "

@@ -127,7 +127,8 @@ class WarmupStableDecay(_Expanding):
         if (self.decay_steps is None) == (self.decay_fraction is None):
             raise ParameterTypeError(
                 "give exactly one of decay_steps and decay_fraction, got "
-                f"decay_steps={self.decay_steps!r}, decay_fraction={self.decay_fraction!r}"
+                f"decay_steps={validate.shown(self.decay_steps)}, "
+                f"decay_fraction={validate.shown(self.decay_fraction)}"
             )
         if self.decay_steps is not None:
             store(self, decay_steps=validate.count("decay_steps", self.decay_steps))
