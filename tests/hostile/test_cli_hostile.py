@@ -164,6 +164,7 @@ def _files(tmp: Path) -> dict[str, tuple[str, str]]:
         "list.json": ("[1, 2]", "must be a mapping"),
         "type.json": ('{"version": 1, "type": ["Constant"]}', "unknown type"),
         "s.toml": ("", "expected a .json, .yaml or .yml file"),
+        "big.json": ('{"version": 1, "type": "Constant", "lr": -' + "9" * 5000, "5000 digits"),
     }
 
 
@@ -182,6 +183,11 @@ def test_class8_hostile_files_are_one_error_line(
     code, _, err = _main(capsys, "show", f"@{tmp_path / 'dir.json'}")
     assert code == 2
     assert "cannot read" in err
+    if os.path.exists(os.devnull) and sys.platform != "win32":
+        (tmp_path / "null.yaml").symlink_to(os.devnull)
+        code, _, err = _main(capsys, "show", f"@{tmp_path / 'null.yaml'}")
+        assert code == 2
+        assert "not a regular file" in err
 
 
 def test_class8_no_argument_is_echoed_whole(capsys: pytest.CaptureFixture[str]) -> None:
@@ -213,8 +219,9 @@ def test_class8_bad_mathtext_in_a_title_is_one_line(
     assert "Unknown symbol" in err
 
 
+@pytest.mark.parametrize("first_bad", [0, 2])
 def test_class8_json_tables_are_valid_json_always(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, first_bad: int
 ) -> None:
     """Class 8: ``table --format json`` never prints ``Infinity`` or ``NaN``: a rate that
     JSON cannot hold ends the array (what was printed still reads as JSON) and fails."""
@@ -222,7 +229,7 @@ def test_class8_json_tables_are_valid_json_always(
 
     class Overflowing:
         def __call__(self, step: int) -> float:
-            return 1.0 if step < 2 else math.inf
+            return 1.0 if step < first_bad else math.nan
 
     monkeypatch.setattr(_cli, "load", lambda expression: Overflowing())
 
@@ -231,15 +238,45 @@ def test_class8_json_tables_are_valid_json_always(
 
     code, out, err = _main(capsys, "table", BOUNDED, "--steps", "5", "--format", "json")
     assert code == 2
-    assert "the rate at step 2 is inf, which JSON cannot hold" in err
+    assert f"the rate at step {first_bad} is nan, which JSON cannot hold" in err
     assert json.loads(out, parse_constant=strict) == [
-        {"step": 0, "lr": 1.0},
-        {"step": 1, "lr": 1.0},
+        {"step": k, "lr": 1.0} for k in range(first_bad)
     ]
     monkeypatch.undo()
     code, out, _ = _main(capsys, "table", BOUNDED, "--steps", "3", "--format", "json")
     assert code == 0
     assert json.loads(out, parse_constant=strict) == [{"step": k, "lr": 1.0} for k in range(3)]
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected"),
+    [
+        (RuntimeError("a bug\nwith a second line"), "internal error, please report it: "),
+        (RuntimeError(10**5000), "internal error, please report it: RuntimeError: \n"),
+        (RecursionError(), "the input is too large to handle (RecursionError)"),
+        (MemoryError(), "the input is too large to handle (MemoryError)"),
+    ],
+)
+def test_class8_even_a_bug_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    raised: BaseException,
+    expected: str,
+) -> None:
+    """Class 8: an exception lrsched did not mean to raise still ends as one line, with
+    exit status 2 (and says it is a bug)."""
+    from lrsched import _cli
+
+    def broken(argv: object) -> object:
+        raise raised
+
+    monkeypatch.setattr(_cli, "run", broken)
+    capsys.readouterr()
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(ERROR)
+    assert err.count("\n") == 1
+    assert expected in err
 
 
 def test_class8_a_plot_of_zeros_on_a_log_scale_warns_nothing(tmp_path: Path) -> None:

@@ -238,3 +238,20 @@ def test_class9_keys_that_are_not_strings_are_named() -> None:
     with pytest.raises(ConfigError, match=r"^schedule: keys must be strings"):
         from_dict({"version": 1, "type": "Scaled", "factor": 1, "schedule": {b"lr": 1}})
     assert from_dict({"version": 1, "type": "Constant", "lr": 1}) == Constant(lr=1.0)
+
+
+def test_class9_a_failure_that_is_not_the_librarys_is_located(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Class 9: any other exception from a constructor gets the path and its type, and
+    its message is cut or, if it cannot be shown at all, said so (never ``str()``'s own
+    ValueError)."""
+
+    def broken(self: Constant) -> None:
+        raise RuntimeError(HUGE)
+
+    monkeypatch.setattr(Constant, "__post_init__", broken)
+    with pytest.raises(ConfigError, match=r"^schedule \(Constant\): RuntimeError: a Runtime"):
+        from_dict(
+            {"version": 1, "type": "Scaled", "factor": 1, "schedule": {"type": "Constant", "lr": 1}}
+        )
