@@ -40,6 +40,7 @@ CHART_HEIGHT = 8
 MAX_FILE_BYTES = 1 << 20
 SUFFIXES = (".json", ".yaml", ".yml")
 MAX_ERROR_CHARS = 1000  # the error line is cut here: a message is for reading
+MAX_TITLE = 1000  # characters of a figure's title
 
 
 class CliError(Exception):
@@ -96,7 +97,7 @@ def _load_yaml(text: str, path: Path) -> object:
                 if isinstance(key, Hashable):
                     if key in seen:
                         raise yaml.constructor.ConstructorError(
-                            None, None, f"repeated key {key!r}", key_node.start_mark
+                            None, None, f"repeated key {shown(key)}", key_node.start_mark
                         )
                     seen.add(key)
             return super().construct_mapping(node, deep)
@@ -132,7 +133,7 @@ def _unique_keys(path: Path, pairs: list[tuple[str, object]]) -> dict[str, objec
     result: dict[str, object] = {}
     for key, value in pairs:
         if key in result:
-            raise CliError(f"{path} is not a valid dict form: repeated key {key!r}")
+            raise CliError(f"{path} is not a valid dict form: repeated key {shown(key)}")
         result[key] = value
     return result
 
@@ -263,6 +264,9 @@ def _plot(args: argparse.Namespace, schedules: list[Schedule]) -> str:
         raise CliError(f"-o must end in .png, .svg or .pdf, got {args.output!r}")
     if not path.parent.is_dir():
         raise CliError(f"cannot write {path}: no directory {path.parent}")
+    if args.title is not None and len(args.title) > MAX_TITLE:
+        # matplotlib lays out a long title slowly (seconds for 100,000 characters).
+        raise CliError(f"--title is {len(args.title)} characters long; at most {MAX_TITLE}")
     steps = args.steps or max(summary.default_steps(s)[0] for s in schedules)
     try:
         zeros = plot(

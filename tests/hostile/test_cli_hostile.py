@@ -206,6 +206,23 @@ def test_class8_no_argument_is_echoed_whole(capsys: pytest.CaptureFixture[str]) 
     assert len(err) < 1100
 
 
+def test_class9_long_titles_and_keys_are_refused_briefly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Class 9: a title matplotlib would take seconds to lay out is refused by its
+    length; a long repeated key is quoted in part (0.2.0 quoted it whole)."""
+    title = "ab " * 40_000
+    code, _, err = _main(capsys, "plot", BOUNDED, "-o", str(tmp_path / "t.png"), "--title", title)
+    assert code == 2
+    assert "--title is 120000 characters long; at most 1000" in err
+    key = json.dumps("k" * 100_000)
+    (tmp_path / "keys.json").write_text(f'{{"version": 1, {key}: 1, {key}: 2}}')
+    code, _, err = _main(capsys, "show", f"@{tmp_path / 'keys.json'}")
+    assert code == 2
+    assert "repeated key" in err
+    assert len(err) < 300
+
+
 def test_class8_bad_mathtext_in_a_title_is_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
