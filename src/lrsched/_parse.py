@@ -348,7 +348,8 @@ class _Reader:
             if chain:
                 # Joining the last phase to the next raises what joining the whole chain
                 # would (the first open-ended phase, a bad operand), at the same place,
-                # in constant time; the chain is built once, at its end.
+                # in constant time; the chain is built once, at its end, where the caps
+                # on a whole chain (its size, its span of steps) are checked.
                 joined = self._guard(step, partial(apply, chain[-1], right), "the operator |")
                 chain.extend(cast(Phases, joined).phases[1:])
                 continue
