@@ -66,6 +66,12 @@ def _process_case(case: str, tmp: Path) -> tuple[list[str], str]:
     if case == "YAML aliases doubling":  # 30 doublings: the size cap's error, fast
         (tmp / "bomb.yaml").write_text(_yaml_doubling(30))
         return ["show", f"@{tmp / 'bomb.yaml'}"], "MAX_SIZE"
+    if case == "random bytes":
+        (tmp / "noise.json").write_bytes(random.Random(8).randbytes(50_000))
+        return ["show", f"@{tmp / 'noise.json'}"], "cannot read"
+    if case == "deep nesting":
+        (tmp / "deep.json").write_text("[" * 200_000 + "]" * 200_000)
+        return ["table", f"@{tmp / 'deep.json'}", "--steps", "3"], "nested too deeply"
     assert case == "a 5,000-digit JSON int"  # json.loads itself raises ValueError
     (tmp / "big.json").write_text('{"version": 1, "type": "Constant", "lr": ' + "9" * 5000)
     return ["show", f"@{tmp / 'big.json'}"], "an int of 5000 digits"
@@ -78,6 +84,8 @@ PROCESS_CASES = [
     "an invalid escape",
     "YAML aliases doubling",
     "a 5,000-digit JSON int",
+    "random bytes",
+    "deep nesting",
     *(["a FIFO"] if hasattr(os, "mkfifo") else []),
 ]
 
