@@ -337,13 +337,13 @@ class _Reader:
             spine.append(spine[-1].left)
         result = self.value(spine[-1].left)
         chain: list[Schedule] = []  # the phases of the | chain being read, if any
+        joint = node  # the | that joined the chain's last operand
         for step in reversed(spine):
             if type(step.op) not in _OPERATORS:
                 raise self.error(step, "only the operators |, >>, * and / are allowed")
             symbol, apply = _OPERATORS[type(step.op)]
             if chain and symbol != "|":
-                result = self._guard(step, partial(Phases, phases=tuple(chain)), "the operator |")
-                chain = []
+                result, chain = self._chain(joint, chain), []
             right = self.value(step.right)
             if chain:
                 # Joining the last phase to the next raises what joining the whole chain
@@ -352,15 +352,18 @@ class _Reader:
                 # on a whole chain (its size, its span of steps) are checked.
                 joined = self._guard(step, partial(apply, chain[-1], right), "the operator |")
                 chain.extend(cast(Phases, joined).phases[1:])
+                joint = step
                 continue
             if not isinstance(result, Node) and not isinstance(right, Node):
                 raise self.error(step, f"{symbol} needs a schedule on one side")
             result = self._guard(step, partial(apply, result, right), f"the operator {symbol}")
             if symbol == "|":
-                chain = list(cast(Phases, result).phases)
-        if chain:
-            result = self._guard(node, partial(Phases, phases=tuple(chain)), "the operator |")
-        return result
+                chain, joint = list(cast(Phases, result).phases), step
+        return self._chain(joint, chain) if chain else result
+
+    def _chain(self, joint: ast.BinOp, phases: list[Schedule]) -> object:
+        """The ``Phases`` of a chain read to its end, located at its last ``|``."""
+        return self._guard(joint, partial(Phases, phases=tuple(phases)), "the operator |")
 
     def _slice(self, node: ast.Subscript) -> object:
         target = self.value(node.value)
