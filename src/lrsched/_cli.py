@@ -153,10 +153,13 @@ def _read_text(path: Path) -> str:
     try:
         # Opening a pipe for reading waits for a writer unless it is non-blocking.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise CliError(f"cannot read {path}: not a regular file")
-            data = file.read(MAX_FILE_BYTES + 1)
+            with open(fd, "rb", closefd=False) as file:
+                data = file.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
         if len(data) > MAX_FILE_BYTES:
             raise CliError(
                 f"cannot read {path}: larger than {MAX_FILE_BYTES >> 20} MiB, "
