@@ -8,6 +8,8 @@ import re
 import warnings
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lrsched import (
     CompositionError,
@@ -21,6 +23,7 @@ from lrsched import (
     Warmup,
     parse,
 )
+from lrsched._names import constructors
 from lrsched._parse import MAX_NESTING, MAX_TEXT
 
 BOUNDED = "Constant(lr=1.0)[:2]"
@@ -87,6 +90,50 @@ def test_class4_a_chain_reads_as_it_did() -> None:
         parse(f"{c!r} | {c!r} | Warmup(steps=1, start_lr=0.0)")
     with pytest.raises(ParseError, match=r"\| needs a schedule on one side"):
         parse(f"1 | 2 | {c!r}")
+
+
+_OPERANDS = [
+    BOUNDED,
+    "Constant(lr=2.0)",
+    "0.5",
+    "2",
+    "'x'",
+    "None",
+    "Warmup(steps=1, start_lr=0.0)",
+    "Cosine(base_lr=1.0, min_lr=0.0, total_steps=3)",
+    "Constant(lr=-1.0)",
+    f"({BOUNDED} | Constant(lr=3.0)[:2])",
+    f"{BOUNDED} * 2",
+    "Warmup(steps=1, start_lr=0.0) >> Constant(lr=1.0)[:3]",
+]
+_chains = st.tuples(
+    st.sampled_from(_OPERANDS),
+    st.lists(
+        st.tuples(st.sampled_from([" | ", " | ", " * ", " >> "]), st.sampled_from(_OPERANDS)),
+        min_size=1,
+    ),
+).map(lambda parts: parts[0] + "".join(op + operand for op, operand in parts[1]))
+
+
+def _outcome(read: object, text: str) -> tuple[str, object]:
+    try:
+        return "value", read(text)  # type: ignore[operator]
+    except ScheduleError as exc:
+        return type(exc).__name__, str(exc)
+    except TypeError:  # Python's own, where no operand is a schedule: parse says so
+        return "TypeError", None
+
+
+@given(_chains)
+def test_class4_a_chain_reads_as_python_evaluates_it(text: str) -> None:
+    """Class 4: the chain built in one pass gives what Python's operators give, one
+    at a time (0.2.0's way): the same value, or the same error with the same message."""
+    evaluated = _outcome(lambda t: eval(t, dict(constructors())), text)  # our own text
+    parsed = _outcome(parse, text)
+    if evaluated[0] == "TypeError" or not isinstance(evaluated[1], (Schedule, str)):
+        assert parsed[0] == "ParseError"  # no schedule on either side, or no schedule at all
+    else:
+        assert parsed == evaluated
 
 
 def test_class4_a_chain_wraps_other_failures_at_its_operator(
