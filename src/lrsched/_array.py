@@ -22,7 +22,7 @@ from __future__ import annotations
 import operator
 import sys
 from collections.abc import Callable
-from functools import singledispatch
+from functools import singledispatch, wraps
 from math import inf, isfinite, log, nextafter, pi
 from sys import float_info
 from types import ModuleType
@@ -47,7 +47,7 @@ from ._leaves import (
 )
 from ._noam import Noam
 from ._range import value_range
-from ._scalar import restart_index
+from ._scalar import HALF_MAX, halved, near_max, restart_index
 from ._validate import MAX_COUNT, describe, shown
 from ._wsd import Decay, WarmupStableDecay
 
@@ -270,6 +270,26 @@ def floor_div(xp: Any, k: Any, n: int) -> Any:
     return xp.round((k - k % n) / n)
 
 
+def doubled(half: ArrayFn) -> ArrayFn:
+    """The values of ``half`` doubled, capped at the maximum: ``_scalar.doubled``."""
+
+    def double(xp: Any, k: Any) -> Any:
+        return xp.clip(half(xp, k), None, HALF_MAX) * 2.0
+
+    return double
+
+
+def halving(rule: Callable[[Any], ArrayFn]) -> Callable[[Any], ArrayFn]:
+    """A curve rule that compiles a node near the float maximum at half its rates, as
+    ``_scalar.halving`` does."""
+
+    @wraps(rule)
+    def compile_curve(node: Schedule) -> ArrayFn:
+        return doubled(rule(halved(node))) if near_max(node) else rule(node)
+
+    return compile_curve
+
+
 # Every step of any integer dtype lies below 2**64, as a float too; every step up to
 # 2**53 is an exact float, and the rules give it the scalar rule's value to rounding.
 MAX_EXACT_STEP = MAX_COUNT
@@ -350,7 +370,8 @@ def _exponential(node: Exponential) -> ArrayFn:
     return exponential
 
 
-@array_rule.register
+@array_rule.register(Linear)
+@halving
 def _linear(node: Linear) -> ArrayFn:
     base, end, total = node.base_lr, node.end_lr, node.total_steps
 
@@ -366,7 +387,8 @@ def _linear(node: Linear) -> ArrayFn:
     return linear
 
 
-@array_rule.register
+@array_rule.register(Polynomial)
+@halving
 def _polynomial(node: Polynomial) -> ArrayFn:
     base, end, total, power = node.base_lr, node.end_lr, node.total_steps, node.power
 
@@ -389,12 +411,14 @@ def _cosine_curve(base: float, low: float, total: int) -> ArrayFn:
     return cosine
 
 
-@array_rule.register
+@array_rule.register(Cosine)
+@halving
 def _cosine(node: Cosine) -> ArrayFn:
     return _cosine_curve(node.base_lr, node.min_lr, node.total_steps)
 
 
-@array_rule.register
+@array_rule.register(CosineRestarts)
+@halving
 def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
     base, low, period, t_mult = node.base_lr, node.min_lr, node.period, node.t_mult
 
@@ -456,7 +480,8 @@ def _inverse_sqrt(node: InverseSqrt) -> ArrayFn:
     return inverse_sqrt
 
 
-@array_rule.register
+@array_rule.register(OneCycle)
+@halving
 def _one_cycle(node: OneCycle) -> ArrayFn:
     top, total, peak = node.max_lr, node.total_steps, node.peak_step
     start, end = top / node.initial_div, top / node.final_div
@@ -486,6 +511,10 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
     # In the unused branch of the linear ramp k runs on past its end, so there k is
     # clipped if the ramp could pass the float range (|s(k) - start| <= the larger bound).
     clip = shape == "linear" and may_overflow(max(value_range(node.schedule)[1], start), steps)
+    # As in _scalar: a linear, cosine or 1-sqrt ramp near the float maximum runs at half
+    # the rates and is doubled back (the exponential ramp is clamped instead).
+    halve = shape != "exponential" and max(start, node.schedule(0)) > HALF_MAX
+    origin = start * 0.5 if halve else start
     if shape == "exponential":
         # The span and the clamp are constants of the tree, taken from the scalar rule's
         # s(0) (cached since construction checked it): an array log of s(0) would be -inf
@@ -501,8 +530,10 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
         after = inner(xp, xp.clip(k - steps, 0, None))
         # On the ramp (k < steps) the clipped inner step is 0, so `after` holds the target
         # s(0) there: no separate evaluation of s(0), and nothing for a tracer to stop at.
-        if shape == "linear":  # parameters, not array values
-            ramp = start + (after - start) * ((xp.clip(k, None, steps) if clip else k) / steps)
+        # Parameters, not array values, choose the arithmetic.
+        goal = after * 0.5 if halve else after
+        if shape == "linear":
+            ramp = origin + (goal - origin) * ((xp.clip(k, None, steps) if clip else k) / steps)
         elif shape == "exponential":
             # Clamped like the scalar rule: exp rounds, and must not pass the target.
             growth = xp.exp(span * (xp.clip(k, None, steps) / steps))
@@ -513,7 +544,9 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
         else:
             # Clipped so that 1 - p stays >= 0 in the unused branch of the 1-sqrt shape.
             factor = _ramp_factor(shape)(xp, xp.clip(k, None, steps) / steps)
-            ramp = start + (after - start) * factor
+            ramp = origin + (goal - origin) * factor
+        if halve:
+            ramp = xp.clip(ramp, None, HALF_MAX) * 2.0
         return xp.where(k < steps, ramp, after)
 
     return with_warmup
@@ -555,7 +588,8 @@ def _scaled(node: Scaled) -> ArrayFn:
     return scaled
 
 
-@array_rule.register
+@array_rule.register(Cyclic)
+@halving
 def _cyclic(node: Cyclic) -> ArrayFn:
     base, height = node.base_lr, node.max_lr - node.base_lr
     up = node.step_size_up
@@ -592,7 +626,8 @@ def _noam(node: Noam) -> ArrayFn:
     return noam
 
 
-@array_rule.register
+@array_rule.register(Decay)
+@halving
 def _decay(node: Decay) -> ArrayFn:
     base, end, total, shape = node.base_lr, node.end_lr, node.steps, node.shape
     if shape == "cosine":  # Cosine's own function, so the values are identical
@@ -613,7 +648,8 @@ def _warmup_stable_decay(node: WarmupStableDecay) -> ArrayFn:
     return compile_array(node.expand())
 
 
-@array_rule.register
+@array_rule.register(Interpolate)
+@halving
 def _interpolate(node: Interpolate) -> ArrayFn:
     points, cosine = node.points, node.shape == "cosine"
 

@@ -71,7 +71,8 @@ def _decay_to_zero(node: StepDecay | Exponential | InverseSqrt) -> Range:
 
 @value_range.register
 def _multi_step(node: MultiStep) -> Range:
-    return node.base_lr * node.gamma ** len(node.milestones), node.base_lr
+    # Widened: an array library's pow may round gamma ** n an ulp below Python's.
+    return _between(node.base_lr * node.gamma ** len(node.milestones), node.base_lr)
 
 
 @value_range.register(Linear)

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from functools import singledispatch
+from dataclasses import fields, replace
+from functools import singledispatch, wraps
 from math import cos, exp, floor, isfinite, isqrt, log, pi, sqrt
+from sys import float_info
+from typing import Any
 
 from ._base import Schedule
 from ._composites import Bounded, Phases, Scaled, WithWarmup
@@ -32,6 +35,7 @@ from ._leaves import (
     StepDecay,
 )
 from ._noam import Noam
+from ._range import value_range
 from ._wsd import Decay, WarmupStableDecay
 
 ScalarFn = Callable[[int], float]
@@ -40,6 +44,46 @@ ScalarFn = Callable[[int], float]
 # factor below 1 is at most 1 - 2**-53, and (1 - 2**-53) ** 2**63 is already 0.0, so
 # capping the exponent at 2**63 changes no value and makes every huge step safe.
 EXPONENT_CAP = 2**63
+
+# A curve between two rates, a + (b - a) * w, is within a rounding of the larger one, and
+# next to the float maximum that rounding can be up to inf. So a curve whose range passes
+# half the maximum is computed at half its rates (exact, bar a subnormal's last bit) and
+# doubled back, capped at the maximum: no step overflows, and every other curve keeps
+# its 0.1.0 arithmetic to the bit. HALF_MAX is exact: 2**1023 - 2**970.
+HALF_MAX = float_info.max / 2
+
+
+def halved(node: Schedule) -> Schedule:
+    """``node`` with every rate halved (a curve leaf, or an ``Interpolate``)."""
+    if isinstance(node, Interpolate):
+        return Interpolate(points=tuple((s, v * 0.5) for s, v in node.points), shape=node.shape)
+    names = [f.name for f in fields(node) if f.name.endswith("_lr")]  # type: ignore[arg-type]
+    return replace(node, **{name: getattr(node, name) * 0.5 for name in names})  # type: ignore[type-var]
+
+
+def near_max(node: Schedule) -> bool:
+    """Whether a curve's values may round past the float maximum (see HALF_MAX)."""
+    return value_range(node)[1] > HALF_MAX
+
+
+def doubled(half: ScalarFn) -> ScalarFn:
+    """The values of ``half`` (a rule at half the rates) doubled, capped at the maximum."""
+
+    def double(k: int) -> float:
+        value = half(k)
+        return 2.0 * (value if value < HALF_MAX else HALF_MAX)
+
+    return double
+
+
+def halving(rule: Callable[[Any], ScalarFn]) -> Callable[[Any], ScalarFn]:
+    """A curve rule that compiles a node near the float maximum at half its rates."""
+
+    @wraps(rule)
+    def compile_curve(node: Schedule) -> ScalarFn:
+        return doubled(rule(halved(node))) if near_max(node) else rule(node)
+
+    return compile_curve
 
 
 @singledispatch
@@ -89,7 +133,8 @@ def _exponential(node: Exponential) -> ScalarFn:
     return exponential
 
 
-@compile_scalar.register
+@compile_scalar.register(Linear)
+@halving
 def _linear(node: Linear) -> ScalarFn:
     base, end, total = node.base_lr, node.end_lr, node.total_steps
 
@@ -99,7 +144,8 @@ def _linear(node: Linear) -> ScalarFn:
     return linear
 
 
-@compile_scalar.register
+@compile_scalar.register(Polynomial)
+@halving
 def _polynomial(node: Polynomial) -> ScalarFn:
     base, end, total, power = node.base_lr, node.end_lr, node.total_steps, node.power
 
@@ -119,7 +165,8 @@ def _cosine_curve(base: float, low: float, total: int) -> ScalarFn:
     return cosine
 
 
-@compile_scalar.register
+@compile_scalar.register(Cosine)
+@halving
 def _cosine(node: Cosine) -> ScalarFn:
     return _cosine_curve(node.base_lr, node.min_lr, node.total_steps)
 
@@ -145,7 +192,8 @@ def restart_cycle(k: int, period: int, t_mult: int) -> tuple[int, int]:
     return k - start, period * t_mult**i
 
 
-@compile_scalar.register
+@compile_scalar.register(CosineRestarts)
+@halving
 def _cosine_restarts(node: CosineRestarts) -> ScalarFn:
     base, low, period, t_mult = node.base_lr, node.min_lr, node.period, node.t_mult
 
@@ -179,7 +227,8 @@ def _inverse_sqrt(node: InverseSqrt) -> ScalarFn:
     return inverse_sqrt if isfinite(base * warmup) else inverse_sqrt_huge
 
 
-@compile_scalar.register
+@compile_scalar.register(OneCycle)
+@halving
 def _one_cycle(node: OneCycle) -> ScalarFn:
     top, total, peak = node.max_lr, node.total_steps, node.peak_step
     start, end = top / node.initial_div, top / node.final_div
@@ -228,8 +277,12 @@ def _ramp(shape: str, start: float, target: float, steps: int) -> ScalarFn:
 @compile_scalar.register
 def _with_warmup(node: WithWarmup) -> ScalarFn:
     inner = compile_scalar(node.schedule)
-    steps = node.warmup.steps
-    ramp = _ramp(node.warmup.shape, node.warmup.start_lr, inner(0), steps)
+    steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
+    target = inner(0)
+    if max(start, target) > HALF_MAX and shape != "exponential":  # clamped already
+        ramp = doubled(_ramp(shape, start * 0.5, target * 0.5, steps))
+    else:
+        ramp = _ramp(shape, start, target, steps)
 
     def with_warmup(k: int) -> float:
         if k < steps:
@@ -271,7 +324,8 @@ def _scaled(node: Scaled) -> ScalarFn:
     return scaled
 
 
-@compile_scalar.register
+@compile_scalar.register(Cyclic)
+@halving
 def _cyclic(node: Cyclic) -> ScalarFn:
     base, height = node.base_lr, node.max_lr - node.base_lr
     up = node.step_size_up
@@ -322,7 +376,8 @@ def _noam(node: Noam) -> ScalarFn:
     return noam
 
 
-@compile_scalar.register
+@compile_scalar.register(Decay)
+@halving
 def _decay(node: Decay) -> ScalarFn:
     base, end, total, shape = node.base_lr, node.end_lr, node.steps, node.shape
     if shape == "cosine":  # Cosine's own function, so the values are identical
@@ -348,7 +403,8 @@ def _warmup_stable_decay(node: WarmupStableDecay) -> ScalarFn:
     return compile_scalar(node.expand())
 
 
-@compile_scalar.register
+@compile_scalar.register(Interpolate)
+@halving
 def _interpolate(node: Interpolate) -> ScalarFn:
     steps = [step for step, _ in node.points]
     values = [value for _, value in node.points]

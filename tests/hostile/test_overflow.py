@@ -28,6 +28,7 @@ from lrsched import (
     Interpolate,
     InverseSqrt,
     Linear,
+    MultiStep,
     Noam,
     OneCycle,
     Polynomial,
@@ -48,6 +49,7 @@ FAR_STEPS = [10**6, 2**40, 2**53, 2**62, 2**63 - 1]
 # subnormal units absolute: NumPy's cos, exp and pow may differ from math's by an ulp,
 # and a subnormal result has only a few bits, so that ulp can flip its last one.
 SUBNORMAL_SLACK = 2.0**-1066
+TIE = 3 * 2.0**970
 
 
 @contextmanager
@@ -85,6 +87,8 @@ def check(s: Schedule, ks: list[int]) -> None:
 # Every rule at the float maximum and in the subnormal range, tried on every run besides
 # what Hypothesis draws.
 EDGES = [
+    # NumPy's pow rounds gamma ** 5 an ulp below Python's, below the range's low bound.
+    MultiStep(base_lr=FLOAT_MAX, milestones=(1, 1, 1, 1, 1), gamma=0.004236889623411511),
     Warmup(steps=3, start_lr=FLOAT_MAX, shape="exponential") >> Constant(lr=1e5),
     Warmup(steps=3, start_lr=0.0, shape="cosine") >> Constant(lr=FLOAT_MAX),
     Warmup(steps=3, start_lr=FLOAT_MAX, shape="1-sqrt") >> Constant(lr=0.0),
@@ -152,7 +156,18 @@ def test_class5_scaling_by_zero_is_zero_never_nan(s: Schedule) -> None:
         InverseSqrt(base_lr=1e300, warmup_steps=10),
         # An exponential ramp into the float maximum: start * exp(...) rounds past it.
         Warmup(steps=7, start_lr=1e300, shape="exponential") >> Constant(lr=FLOAT_MAX),
-        Warmup(steps=3, start_lr=FLOAT_MAX, shape="exponential") >> Constant(lr=1e5),
+        # a + (b - a) * w is within a rounding of max(a, b); next to the float maximum a
+        # tie rounds it to inf. 3 * 2**970 makes b - a round up by half an ulp.
+        Linear(base_lr=TIE, end_lr=FLOAT_MAX, total_steps=1),
+        Polynomial(base_lr=FLOAT_MAX, end_lr=TIE, total_steps=2, power=1.0),
+        Cosine(base_lr=FLOAT_MAX, min_lr=TIE, total_steps=1),
+        Decay(base_lr=FLOAT_MAX, end_lr=TIE, steps=2, shape="linear"),
+        Interpolate(points=((0, TIE), (1, FLOAT_MAX)), shape="linear"),
+        Cyclic(base_lr=TIE, max_lr=FLOAT_MAX, step_size_up=1),
+        OneCycle(
+            max_lr=FLOAT_MAX, total_steps=3, pct_start=0.5, initial_div=FLOAT_MAX / TIE, final_div=2
+        ),
+        Warmup(steps=1, start_lr=TIE) >> Constant(lr=FLOAT_MAX),
         WarmupStableDecay(
             peak_lr=FLOAT_MAX,
             min_lr=0.0,
