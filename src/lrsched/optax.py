@@ -18,6 +18,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ._array import as_steps, compile_array
 from ._base import Schedule
@@ -41,32 +42,41 @@ def to_optax(schedule: Schedule) -> Any:
 
     def learning_rate(count: Any) -> Any:
         if isinstance(count, int) and not isinstance(count, bool):
-            _check_count(count)
+            _check_range(count, count, np.dtype(np.int64))
+        elif (
+            isinstance(count, (np.ndarray, np.integer)) and count.dtype.kind in "iu" and count.size
+        ):
+            # With x64 off, JAX turns a NumPy int64 into an int32 by wrapping it, with no
+            # error: a count of 2**40 would read as step 0.
+            _check_range(int(count.min()), int(count.max()), count.dtype)
         try:
             steps = jnp.asarray(count)
-        except OverflowError:  # an int array of a wider type than JAX holds
-            raise _too_large(count, fits_int64=False) from None
+        except OverflowError:  # a list holding an int beyond JAX's int
+            raise StepError(f"count {shown(count)} does not fit in {_int_name()}") from None
         xp, k = as_steps(steps)
         return fn(xp, k)
 
     return learning_rate
 
 
-_INT64_MAX = 2**63 - 1
+def _int_name() -> str:
+    """The int type JAX gives a Python int: int32, or int64 with x64 on."""
+    return f"JAX's {np.dtype(jax.dtypes.canonicalize_dtype(np.int64)).name}"
 
 
-def _too_large(count: object, fits_int64: bool) -> StepError:
-    """The error for a count beyond JAX's int, with advice only where x64 would help."""
-    if jnp.iinfo(jax.dtypes.canonicalize_dtype(jnp.int64)).bits == 64:
-        return StepError(f"count {shown(count)} does not fit in JAX's int64")
-    advice = "; enable x64 (jax_enable_x64) for counts up to 2**63 - 1" if fits_int64 else ""
-    return StepError(f"count {shown(count)} does not fit in JAX's int32{advice}")
-
-
-def _check_count(count: int) -> None:
-    """Refuse a Python int that JAX cannot convert, before JAX's own error (which is an
-    ``OverflowError``, or a ``ValueError`` past Python's 4300-digit limit)."""
-    if count < 0:
-        raise StepError(f"steps must be non-negative, got {shown(count)}")
-    if count > jnp.iinfo(jax.dtypes.canonicalize_dtype(jnp.int64)).max:
-        raise _too_large(count, count <= _INT64_MAX)
+def _check_range(low: int, high: int, dtype: np.dtype[Any]) -> None:
+    """Refuse counts from ``low`` to ``high`` (of NumPy type ``dtype``, or Python ints
+    for int64) that JAX cannot hold: JAX's own errors are an ``OverflowError``, a bare
+    ``ValueError`` past Python's 4300-digit limit, or, for NumPy, no error at all."""
+    if low < 0:
+        raise StepError(f"steps must be non-negative, got {shown(low)}")
+    held = np.dtype(jax.dtypes.canonicalize_dtype(dtype))
+    if high > np.iinfo(held).max:
+        # x64 widens what JAX holds to the full type, which helps only up to its end.
+        full = np.iinfo(dtype)
+        helps = held != dtype and high <= full.max
+        end = f"2**{full.bits - 1} - 1" if full.min < 0 else f"2**{full.bits} - 1"
+        advice = f"; enable x64 (jax_enable_x64) for counts up to {end}"
+        raise StepError(
+            f"count {shown(high)} does not fit in JAX's {held.name}{advice if helps else ''}"
+        )

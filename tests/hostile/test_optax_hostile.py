@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from lrsched import Constant, ParameterTypeError, StepError
+from lrsched import Constant, Linear, ParameterTypeError, StepError
 
 jax = pytest.importorskip("jax", reason="to_optax needs JAX")
 from lrsched.optax import to_optax  # noqa: E402 (after the skip)
@@ -54,3 +54,26 @@ def test_class9_a_non_schedule_is_described() -> None:
     with pytest.raises(ParameterTypeError, match=r"\(str\)$") as info:
         to_optax("x" * 100_000)  # type: ignore[arg-type]
     assert len(str(info.value)) < 300
+
+
+def test_class9_numpy_counts_beyond_jax_ints_are_refused_not_wrapped() -> None:
+    """Class 9: with x64 off JAX wraps a NumPy int64 into int32 with no error, so a count
+    of 2**40 read as step 0 (rate 1.0 here, where the schedule has ended at 0.0)."""
+    np = pytest.importorskip("numpy")
+    lr = to_optax(Linear(base_lr=1.0, end_lr=0.0, total_steps=100))
+    for count in (np.int64(2**40), np.array([5, 2**40]), np.uint64(2**40)):
+        with pytest.raises(StepError, match=r"does not fit in JAX's u?int32; enable x64"):
+            lr(count)
+    with pytest.raises(StepError, match="non-negative, got -1"):
+        lr(np.array([3, -1]))
+    assert float(lr(np.int64(50))) == 0.5
+    assert float(lr(np.array([2**31], dtype=np.uint32))[0]) == 0.0  # uint32 holds it
+
+
+@pytest.mark.usefixtures("x64")
+def test_class9_numpy_counts_with_x64_are_read_whole() -> None:
+    """Class 9: with x64 on, the same counts are read as they are."""
+    np = pytest.importorskip("numpy")
+    lr = to_optax(Linear(base_lr=1.0, end_lr=0.0, total_steps=100))
+    assert float(lr(np.int64(2**40))) == 0.0
+    assert float(lr(np.uint64(2**64 - 1))) == 0.0
