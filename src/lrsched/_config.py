@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from ._base import Node, Schedule
 from ._errors import ConfigError, ScheduleError
 from ._names import node_classes
-from ._validate import describe, shown
+from ._validate import describe, message, shown
 
 FORMAT_VERSION = 1
 
@@ -221,20 +221,10 @@ def _hint(name: object) -> str:
 def _located(path: str, cls: type[Node], fields: Mapping[str, object], exc: Exception) -> str:
     """The constructor's message, prefixed by the path of the field it names if it
     names one (``phases[1].total_steps must be ...``), else by the path of the node."""
-    message = _message(exc)
+    text = message(exc)
     for name in fields:
-        if message.startswith(f"{name} must "):
-            return f"{_join(path, name)} {message[len(name) + 1 :]}"
+        if text.startswith(f"{name} must "):
+            return f"{_join(path, name)} {text[len(name) + 1 :]}"
     if not isinstance(exc, ScheduleError):
-        message = f"{type(exc).__name__}: {message}"
-    return f"{_where(path)} ({cls.__name__}): {message}"
-
-
-def _message(exc: Exception, limit: int = 500) -> str:
-    """``str(exc)`` cut to ``limit`` characters, never failing (``str`` raises for an
-    exception holding an int past Python's 4300-digit limit)."""
-    try:
-        text = str(exc)
-    except Exception:
-        return f"a {type(exc).__name__} that cannot be shown"
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+        text = f"{type(exc).__name__}: {text}"
+    return f"{_where(path)} ({cls.__name__}): {text}"

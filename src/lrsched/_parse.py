@@ -40,7 +40,7 @@ from ._base import MAX_DEPTH, Node, Schedule, is_number
 from ._composites import Phases
 from ._errors import ParseError, ScheduleError
 from ._names import constructors
-from ._validate import describe, shown
+from ._validate import describe, message, shown
 
 # Far above any real schedule (a 10,000-phase table prints in about 300,000 characters),
 # and small enough that parsing the longest text allowed takes well under a second.
@@ -148,22 +148,12 @@ def _syntax_tree(text: str) -> ast.Expression:
             "as Phases(phases=(a, b, ...))"
         ) from None
     except ValueError as exc:  # null bytes, on Python 3.10 and 3.11.0
-        raise ParseError(f"invalid text: {_message(exc)}") from None
+        raise ParseError(f"invalid text: {message(exc, 200)}") from None
 
 
 def _is_empty(body: ast.expr) -> bool:
     """Whether the text parsed as nothing but the wrapping parentheses: ``()``."""
     return isinstance(body, ast.Tuple) and not body.elts and body.col_offset == 0
-
-
-def _message(exc: BaseException, limit: int = 200) -> str:
-    """``str(exc)`` cut to ``limit`` characters, never failing (an int past Python's
-    4300-digit limit in the arguments makes ``str`` raise)."""
-    try:
-        text = str(exc)
-    except Exception:
-        return f"a {type(exc).__name__} that cannot be shown"
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def _lines(text: str) -> list[str]:
@@ -265,7 +255,9 @@ class _Reader:
         except ScheduleError:
             raise
         except Exception as exc:
-            raise self.error(node, f"{what} failed: {type(exc).__name__}: {_message(exc)}") from exc
+            raise self.error(
+                node, f"{what} failed: {type(exc).__name__}: {message(exc, 200)}"
+            ) from exc
 
     def check_nesting(self, root: ast.expr) -> None:
         """Refuse syntax nested more than ``MAX_NESTING`` levels, before reading it.
@@ -408,7 +400,7 @@ class _Reader:
         try:
             signature.bind(*args, **kwargs)
         except TypeError as exc:
-            raise self.error(node, f"{name}(): {_message(exc)}") from None
+            raise self.error(node, f"{name}(): {message(exc, 200)}") from None
         return self._guard(node, lambda: function(*args, **kwargs), f"{name}(...)")
 
     def _check_keywords(

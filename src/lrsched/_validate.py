@@ -41,6 +41,16 @@ def shown(value: Any) -> str:
     return text
 
 
+def message(exc: BaseException, limit: int = 500) -> str:
+    """``str(exc)`` cut to ``limit`` characters, never failing (``str`` raises for an
+    exception holding an int past Python's 4300-digit limit)."""
+    try:
+        text = str(exc)
+    except Exception:
+        return f"a {type(exc).__name__} that cannot be shown"
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 def describe(value: Any) -> str:
     """A value for an error message: ``shown(value)`` and its type name."""
     return f"{shown(value)} ({type(value).__name__})"
