@@ -47,7 +47,7 @@ from ._leaves import (
 )
 from ._noam import Noam
 from ._range import value_range
-from ._scalar import HALF_MAX, halved, near_max, restart_index
+from ._scalar import HALF_MAX, Halved, near_max, restart_index
 from ._validate import MAX_COUNT, describe, shown
 from ._wsd import Decay, WarmupStableDecay
 
@@ -285,7 +285,7 @@ def halving(rule: Callable[[Any], ArrayFn]) -> Callable[[Any], ArrayFn]:
 
     @wraps(rule)
     def compile_curve(node: Schedule) -> ArrayFn:
-        return doubled(rule(halved(node))) if near_max(node) else rule(node)
+        return doubled(rule(Halved(node))) if near_max(node) else rule(node)
 
     return compile_curve
 
@@ -449,7 +449,7 @@ def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
         # The cycle index from a logarithm, as in _scalar.restart_cycle; rounding puts it
         # at most one off, so one exact correction each way suffices.
         i = xp.clip(xp.floor(xp.log(1.0 + k * grow / period) / log_t_mult), 0.0, last)
-        i = xp.where(k <= MAX_EXACT_STEP, xp.clip(i, None, exact_last), i)
+        i = xp.where(k <= float(MAX_EXACT_STEP), xp.clip(i, None, exact_last), i)
         s_i = start(xp, i)
         s_i = xp.where(s_i > k, (s_i - period) / t_mult, s_i)  # S_(i-1), exactly
         length = grow * s_i + period
@@ -513,7 +513,7 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
     clip = shape == "linear" and may_overflow(max(value_range(node.schedule)[1], start), steps)
     # As in _scalar: a linear, cosine or 1-sqrt ramp near the float maximum runs at half
     # the rates and is doubled back (the exponential ramp is clamped instead).
-    halve = shape != "exponential" and max(start, node.schedule(0)) > HALF_MAX
+    halve = shape != "exponential" and max(start, value_range(node.schedule)[1]) > HALF_MAX
     origin = start * 0.5 if halve else start
     if shape == "exponential":
         # The span and the clamp are constants of the tree, taken from the scalar rule's

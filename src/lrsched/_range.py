@@ -15,8 +15,10 @@ overflow to infinity.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import singledispatch
 from sys import float_info
+from typing import Any
 
 from ._base import Schedule
 from ._composites import Bounded, Phases, Scaled, WithWarmup
@@ -52,90 +54,102 @@ def _between(*values: float) -> Range:
 
 
 @singledispatch
-def value_range(node: Schedule) -> Range:
-    """Bounds ``(low, high)`` with ``low <= s(k) <= high`` for every step ``k``."""
+def range_rule(node: Schedule) -> Range:
+    """The rule bounding ``node``; register one per node type with ``@range_rule.register``."""
     raise UnsupportedNodeError(f"the range evaluator has no rule for {type(node).__name__}")
 
 
-@value_range.register
+@range_rule.register
 def _constant(node: Constant) -> Range:
     return node.lr, node.lr
 
 
-@value_range.register(StepDecay)
-@value_range.register(Exponential)
-@value_range.register(InverseSqrt)
+@range_rule.register(StepDecay)
+@range_rule.register(Exponential)
+@range_rule.register(InverseSqrt)
 def _decay_to_zero(node: StepDecay | Exponential | InverseSqrt) -> Range:
     return 0.0, node.base_lr
 
 
-@value_range.register
+@range_rule.register
 def _multi_step(node: MultiStep) -> Range:
     # Widened: an array library's pow may round gamma ** n an ulp below Python's.
     return _between(node.base_lr * node.gamma ** len(node.milestones), node.base_lr)
 
 
-@value_range.register(Linear)
-@value_range.register(Polynomial)
+@range_rule.register(Linear)
+@range_rule.register(Polynomial)
 def _to_end(node: Linear | Polynomial) -> Range:
     return _between(node.base_lr, node.end_lr)
 
 
-@value_range.register(Cosine)
-@value_range.register(CosineRestarts)
+@range_rule.register(Cosine)
+@range_rule.register(CosineRestarts)
 def _to_min(node: Cosine | CosineRestarts) -> Range:
     return _between(node.base_lr, node.min_lr)
 
 
-@value_range.register
+@range_rule.register
 def _one_cycle(node: OneCycle) -> Range:
     return _between(node.max_lr, node.max_lr / node.initial_div, node.max_lr / node.final_div)
 
 
-@value_range.register
+@range_rule.register
 def _with_warmup(node: WithWarmup) -> Range:
     low, high = value_range(node.schedule)
     return _between(low, high, node.warmup.start_lr)
 
 
-@value_range.register
+@range_rule.register
 def _phases(node: Phases) -> Range:
     lows, highs = zip(*(value_range(phase) for phase in node.phases), strict=True)
     return min(lows), max(highs)
 
 
-@value_range.register
+@range_rule.register
 def _bounded(node: Bounded) -> Range:
     return value_range(node.schedule)
 
 
-@value_range.register
+@range_rule.register
 def _scaled(node: Scaled) -> Range:
     low, high = value_range(node.schedule)
     return low * node.factor, high * node.factor
 
 
-@value_range.register
+@range_rule.register
 def _cyclic(node: Cyclic) -> Range:
     return _between(node.base_lr, node.max_lr)
 
 
-@value_range.register
+@range_rule.register
 def _noam(node: Noam) -> Range:
     # Past a warmup near 2**53, the step after the peak can round an ulp above it.
     return _between(0.0, node.peak_lr)
 
 
-@value_range.register
+@range_rule.register
 def _decay(node: Decay) -> Range:
     return _between(node.base_lr, node.end_lr)
 
 
-@value_range.register
+@range_rule.register
 def _warmup_stable_decay(node: WarmupStableDecay) -> Range:
     return value_range(node.expand())
 
 
-@value_range.register
+@range_rule.register
 def _interpolate(node: Interpolate) -> Range:
     return _between(*(value for _, value in node.points))
+
+
+# The array evaluator asks for bounds while it compiles, inside torch.compile traces,
+# which cannot trace singledispatch's own dispatch (see _array._RULES): so value_range
+# looks rules up in a plain dict copy, taken once every rule above is registered.
+_RULES: dict[type, Callable[[Any], Range]] = {**range_rule.registry, object: range_rule}
+
+
+def value_range(node: Schedule) -> Range:
+    """Bounds ``(low, high)`` with ``low <= s(k) <= high`` for every step ``k``."""
+    rule = next(_RULES[cls] for cls in type(node).__mro__ if cls in _RULES)
+    return rule(node)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import fields, replace
 from functools import singledispatch, wraps
 from math import cos, exp, floor, isfinite, isqrt, log, pi, sqrt
 from sys import float_info
@@ -53,12 +52,21 @@ EXPONENT_CAP = 2**63
 HALF_MAX = float_info.max / 2
 
 
-def halved(node: Schedule) -> Schedule:
-    """``node`` with every rate halved (a curve leaf, or an ``Interpolate``)."""
-    if isinstance(node, Interpolate):
-        return Interpolate(points=tuple((s, v * 0.5) for s, v in node.points), shape=node.shape)
-    names = [f.name for f in fields(node) if f.name.endswith("_lr")]  # type: ignore[arg-type]
-    return replace(node, **{name: getattr(node, name) * 0.5 for name in names})  # type: ignore[type-var]
+class Halved:
+    """The parameters of a curve leaf with every rate (``*_lr``, the values of ``points``)
+    halved, read by its rule as the node's own: no node is built (and validated), which
+    the array evaluator could not do inside a torch.compile trace."""
+
+    def __init__(self, node: Schedule) -> None:
+        self._node = node
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._node, name)
+        if name.endswith("_lr"):
+            return value * 0.5
+        if name == "points":
+            return tuple((step, rate * 0.5) for step, rate in value)
+        return value
 
 
 def near_max(node: Schedule) -> bool:
@@ -81,7 +89,7 @@ def halving(rule: Callable[[Any], ScalarFn]) -> Callable[[Any], ScalarFn]:
 
     @wraps(rule)
     def compile_curve(node: Schedule) -> ScalarFn:
-        return doubled(rule(halved(node))) if near_max(node) else rule(node)
+        return doubled(rule(Halved(node))) if near_max(node) else rule(node)
 
     return compile_curve
 
@@ -279,7 +287,8 @@ def _with_warmup(node: WithWarmup) -> ScalarFn:
     inner = compile_scalar(node.schedule)
     steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
     target = inner(0)
-    if max(start, target) > HALF_MAX and shape != "exponential":  # clamped already
+    # The exponential ramp is clamped instead; the test is _array's, which has no s(0).
+    if shape != "exponential" and max(start, value_range(node.schedule)[1]) > HALF_MAX:
         ramp = doubled(_ramp(shape, start * 0.5, target * 0.5, steps))
     else:
         ramp = _ramp(shape, start, target, steps)
