@@ -267,7 +267,8 @@ def floor_div(xp: Any, k: Any, n: int) -> Any:
     ``k``, which rounds once it passes ``2**53``: at ``k = 2**53``, ``n = 3`` it is off
     by one.
     """
-    return xp.round((k - k % n) / n)
+    d = float(n)  # see _counts
+    return xp.round((k - k % d) / d)
 
 
 def doubled(half: ArrayFn) -> ArrayFn:
@@ -296,7 +297,14 @@ MAX_EXACT_STEP = MAX_COUNT
 STEP_LIMIT = 2.0**64
 
 
-def may_overflow(span: float, steps: int) -> bool:
+def _counts(*counts: int) -> tuple[float, ...]:
+    """Counts as the floats the rules compute with: the same values (every count is at
+    most 2**53, an exact float), but JAX reads a Python int as a weak int32 when x64 is
+    off and refuses one past 2**31, where a Python float is a weak float32, like k."""
+    return tuple(float(count) for count in counts)
+
+
+def may_overflow(span: float, steps: float) -> bool:
     """Whether ``span * (k / steps)`` can pass the float range for a step ``k`` in an
     unused branch of a ``where`` (past a ramp's end), where it would still be computed:
     then the rule clips ``k`` to ``steps`` first. Known when compiling, so an ordinary
@@ -349,7 +357,7 @@ def _step_decay(node: StepDecay) -> ArrayFn:
 
 @array_rule.register
 def _multi_step(node: MultiStep) -> ArrayFn:
-    base, gamma, milestones = node.base_lr, node.gamma, node.milestones
+    base, gamma, milestones = node.base_lr, node.gamma, _counts(*node.milestones)
 
     def multi_step(xp: Any, k: Any) -> Any:
         passed = xp.zeros_like(k)
@@ -373,7 +381,7 @@ def _exponential(node: Exponential) -> ArrayFn:
 @array_rule.register(Linear)
 @halving
 def _linear(node: Linear) -> ArrayFn:
-    base, end, total = node.base_lr, node.end_lr, node.total_steps
+    base, end, (total,) = node.base_lr, node.end_lr, _counts(node.total_steps)
 
     # From T on, the scalar rule's value at T, computed here: compiled, k / T may come
     # out a rounding away from 1, leaving a residue (even a negative one) where it is 0.
@@ -390,7 +398,8 @@ def _linear(node: Linear) -> ArrayFn:
 @array_rule.register(Polynomial)
 @halving
 def _polynomial(node: Polynomial) -> ArrayFn:
-    base, end, total, power = node.base_lr, node.end_lr, node.total_steps, node.power
+    base, end, power = node.base_lr, node.end_lr, node.power
+    (total,) = _counts(node.total_steps)
 
     def polynomial(xp: Any, k: Any) -> Any:
         # Compiled, 1 - T / T can come out at -6e-17 (a fractional power of it is nan:
@@ -402,8 +411,9 @@ def _polynomial(node: Polynomial) -> ArrayFn:
     return polynomial
 
 
-def _cosine_curve(base: float, low: float, total: int) -> ArrayFn:
-    """The half cosine from ``base`` to ``low`` over ``total`` steps, then ``low``."""
+def _cosine_curve(base: float, low: float, steps: int) -> ArrayFn:
+    """The half cosine from ``base`` to ``low`` over ``steps`` steps, then ``low``."""
+    (total,) = _counts(steps)
 
     def cosine(xp: Any, k: Any) -> Any:
         return low + 0.5 * (base - low) * (1.0 + xp.cos(pi * xp.clip(k, None, total) / total))
@@ -420,7 +430,8 @@ def _cosine(node: Cosine) -> ArrayFn:
 @array_rule.register(CosineRestarts)
 @halving
 def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
-    base, low, period, t_mult = node.base_lr, node.min_lr, node.period, node.t_mult
+    base, low = node.base_lr, node.min_lr
+    period, t_mult, grow = _counts(node.period, node.t_mult, node.t_mult - 1)
 
     if t_mult == 1:
 
@@ -430,15 +441,15 @@ def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
 
         return equal_cycles
 
-    log_t_mult, grow = log(t_mult), t_mult - 1
+    log_t_mult = log(t_mult)
     # Cycle i starts at S_i = period * G_i, G_i = 1 + t_mult + ... + t_mult**(i - 1), and
     # lasts T_i = grow * S_i + period. Every cycle that starts by step 2**53 has S_i and
     # G_i exact floats (t_mult**(i - 1) <= G_i too), so for a step up to 2**53 the cycle
     # index is capped at the one that holds step 2**53: nothing on the way to S_i passes
     # 2**53, and its cycle is found exactly. Later steps (inexact floats themselves) are
     # capped at the cycle of the largest step, where the terms stay finite.
-    exact_last = restart_index(MAX_EXACT_STEP, period, t_mult)
-    last = restart_index(int(STEP_LIMIT), period, t_mult)
+    exact_last = restart_index(MAX_EXACT_STEP, node.period, node.t_mult)
+    last = restart_index(int(STEP_LIMIT), node.period, node.t_mult)
 
     def start(xp: Any, i: Any) -> Any:
         """S_i, computed from the exact t_mult ** (i - 1) as period * (t_mult * G_(i-1) + 1)."""
@@ -465,7 +476,7 @@ def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
 
 @array_rule.register
 def _inverse_sqrt(node: InverseSqrt) -> ArrayFn:
-    base, warmup = node.base_lr, node.warmup_steps
+    base, (warmup,) = node.base_lr, _counts(node.warmup_steps)
 
     # As in _scalar: base * k / W, or base * (k / W) where base * k could overflow. In
     # the unused branch k runs on past W, so there k is clipped if base * k could.
@@ -483,7 +494,7 @@ def _inverse_sqrt(node: InverseSqrt) -> ArrayFn:
 @array_rule.register(OneCycle)
 @halving
 def _one_cycle(node: OneCycle) -> ArrayFn:
-    top, total, peak = node.max_lr, node.total_steps, node.peak_step
+    top, (total, peak) = node.max_lr, _counts(node.total_steps, node.peak_step)
     start, end = top / node.initial_div, top / node.final_div
 
     def one_cycle(xp: Any, k: Any) -> Any:
@@ -505,7 +516,7 @@ def _ramp_factor(shape: str) -> Callable[[Any, Any], Any]:
 @array_rule.register
 def _with_warmup(node: WithWarmup) -> ArrayFn:
     inner = compile_array(node.schedule)
-    steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
+    (steps,), start, shape = _counts(node.warmup.steps), node.warmup.start_lr, node.warmup.shape
     span = low = high = 0.0  # bound for every shape: torch.compile cannot read unset cells
     half = False
     # In the unused branch of the linear ramp k runs on past its end, so there k is
@@ -555,7 +566,7 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
 @array_rule.register
 def _phases(node: Phases) -> ArrayFn:
     fns = [compile_array(phase) for phase in node.phases]
-    starts = node.starts
+    starts = _counts(*node.starts)
 
     def phases(xp: Any, k: Any) -> Any:
         # A where-chain from the last phase back: phase i wherever k < starts[i + 1].
@@ -570,7 +581,7 @@ def _phases(node: Phases) -> ArrayFn:
 
 @array_rule.register
 def _bounded(node: Bounded) -> ArrayFn:
-    inner, last = compile_array(node.schedule), node.steps - 1
+    inner, (last,) = compile_array(node.schedule), _counts(node.steps - 1)
 
     def bounded(xp: Any, k: Any) -> Any:
         return inner(xp, xp.clip(k, None, last))
@@ -592,14 +603,14 @@ def _scaled(node: Scaled) -> ArrayFn:
 @halving
 def _cyclic(node: Cyclic) -> ArrayFn:
     base, height = node.base_lr, node.max_lr - node.base_lr
-    up = node.step_size_up
-    down = node.step_size_down or up  # never None once constructed
+    up, down = _counts(node.step_size_up, node.step_size_down or node.step_size_up)
     mode, gamma = node.mode, node.gamma
     # U + D may pass 2**53, and rounded down it would wrap a cycle at a step <= 2**53.
     # Rounded up, no whole float lies between C and the float length, so every step
     # below C (every step up to 2**53, in a cycle that long) is its own offset.
-    size = float(up + down)
-    if size < up + down:
+    length = node.step_size_up + (node.step_size_down or node.step_size_up)
+    size = float(length)
+    if size < length:
         size = nextafter(size, inf)
 
     def cyclic(xp: Any, k: Any) -> Any:
@@ -629,9 +640,9 @@ def _noam(node: Noam) -> ArrayFn:
 @array_rule.register(Decay)
 @halving
 def _decay(node: Decay) -> ArrayFn:
-    base, end, total, shape = node.base_lr, node.end_lr, node.steps, node.shape
+    base, end, (total,), shape = node.base_lr, node.end_lr, _counts(node.steps), node.shape
     if shape == "cosine":  # Cosine's own function, so the values are identical
-        return _cosine_curve(base, end, total)
+        return _cosine_curve(base, end, node.steps)
 
     def decay(xp: Any, k: Any) -> Any:
         done = xp.clip(k, None, total)
@@ -651,7 +662,7 @@ def _warmup_stable_decay(node: WarmupStableDecay) -> ArrayFn:
 @array_rule.register(Interpolate)
 @halving
 def _interpolate(node: Interpolate) -> ArrayFn:
-    points, cosine = node.points, node.shape == "cosine"
+    points, cosine = [(float(s), v) for s, v in node.points], node.shape == "cosine"
 
     def interpolate(xp: Any, k: Any) -> Any:
         out = xp.full_like(k, points[-1][1])

@@ -11,13 +11,30 @@ the product ``(q + 1) * n`` that a floor division checks. These tests put counts
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from lrsched import CosineRestarts, Cyclic, Schedule, StepDecay, evaluate
-from lrsched._array import floor_div
+from lrsched import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Cyclic,
+    Decay,
+    Interpolate,
+    InverseSqrt,
+    Linear,
+    MultiStep,
+    OneCycle,
+    Polynomial,
+    Schedule,
+    StepDecay,
+    Warmup,
+    evaluate,
+)
+from lrsched._array import _Shim, compile_array, floor_div
 
 np = pytest.importorskip("numpy", reason="the array evaluator is checked on NumPy")
 
@@ -85,3 +102,54 @@ def test_class6_step_decay_counts_its_drops_exactly(size: int) -> None:
     s = StepDecay(base_lr=1.0, gamma=1.0 - 2.0**-52, step_size=size)
     assert_agree(s, NEAR_EXACT)
     assert floor_div(np, np.array([float(EXACT)]), size).tolist() == [EXACT // size]
+
+
+_ndarray: Any = np.ndarray
+
+
+class WeakInt32Steps(_ndarray):  # type: ignore[misc]
+    """Steps that refuse a Python int past int32 as an operand, as JAX does with x64 off
+    (it reads a Python int as a weak int32, and raises OverflowError past 2**31)."""
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        for value in inputs:
+            if type(value) is int and not -(2**31) <= value < 2**31:
+                raise OverflowError(f"a Python int operand past int32: {value}")
+        plain = [
+            value.view(np.ndarray) if isinstance(value, np.ndarray) else value for value in inputs
+        ]
+        result = getattr(ufunc, method)(*plain, **kwargs)
+        return result.view(WeakInt32Steps) if isinstance(result, np.ndarray) else result
+
+
+COUNT = 2**40  # past int32, exact in float64
+
+
+@pytest.mark.parametrize(
+    "s",
+    [
+        Linear(base_lr=1.0, end_lr=0.0, total_steps=COUNT),
+        Polynomial(base_lr=1.0, end_lr=0.0, total_steps=COUNT, power=2.0),
+        Cosine(base_lr=1.0, min_lr=0.0, total_steps=COUNT),
+        StepDecay(base_lr=1.0, gamma=0.5, step_size=COUNT),
+        MultiStep(base_lr=1.0, milestones=(COUNT,), gamma=0.5),
+        CosineRestarts(base_lr=1.0, min_lr=0.0, period=COUNT, t_mult=1),
+        CosineRestarts(base_lr=1.0, min_lr=0.0, period=COUNT, t_mult=2),
+        InverseSqrt(base_lr=1.0, warmup_steps=COUNT),
+        OneCycle(max_lr=1.0, total_steps=COUNT, pct_start=0.3, initial_div=25.0, final_div=1e4),
+        Cyclic(base_lr=0.0, max_lr=1.0, step_size_up=COUNT),
+        Decay(base_lr=1.0, end_lr=0.0, steps=COUNT, shape="1-sqrt"),
+        Interpolate(points=((0, 1.0), (COUNT, 0.0)), shape="linear"),
+        Warmup(steps=COUNT, start_lr=0.0) >> Constant(lr=1.0),
+        Constant(lr=1.0)[:COUNT] | Constant(lr=2.0),
+        Constant(lr=1.0)[:COUNT],
+    ],
+    ids=repr,
+)
+def test_class6_counts_past_int32_reach_the_backend_as_floats(s: Schedule) -> None:
+    # Every count is an exact float, and the steps are floats: a count handed over as a
+    # Python int made JAX (x64 off) raise a bare OverflowError for any count past 2**31.
+    steps = np.array([0.0, 1.0, 2.0]).view(WeakInt32Steps)
+    # NumPy itself, not array-api-compat's wrapper, which turns a scalar into an array.
+    got = compile_array(s)(_Shim(np), steps)
+    assert np.asarray(got).tolist() == evaluate(s, np.arange(3)).tolist()
