@@ -8,13 +8,16 @@ array value, so the same code runs eagerly, under ``jax.jit`` on traced steps an
 ``torch.compile`` without graph breaks. Every branch of a ``where`` is computed on every
 element, so each rule keeps all its branches finite for any step ``>= 0`` (no division
 by a zero step, no square root of a negative local step): an ``inf`` or ``nan`` in an
-unused branch would still raise NumPy warnings and poison JAX gradients.
+unused branch would still raise NumPy warnings and poison JAX gradients. That holds
+for every rate up to the float maximum too (``tests/hostile/test_overflow.py``).
 
 Each rule uses the formula of its ``_scalar`` rule in the same order of operations, so
 the two evaluators agree to rounding (``tests/test_array_agreement.py`` checks 1e-12).
 
 Steps are computed as floats: whole numbers are exact up to ``2**53`` in float64 and
 ``2**24`` in float32 (JAX without x64), beyond any realistic training run in float64.
+Every step up to ``2**53`` gets the scalar rule's cycle, phase and offset exactly, even
+where the arithmetic on the way passes ``2**53`` (``tests/hostile/test_exactness.py``).
 """
 
 from __future__ import annotations
@@ -200,23 +203,23 @@ def python_steps(steps: int | list[Any] | tuple[Any, ...] | range) -> Any:
     return numpy.asarray(steps, dtype=numpy.int64)
 
 
-def _is_bool(value: object) -> bool:
-    """A Python or NumPy bool: an int to ``operator.index``, but never a step."""
-    return isinstance(value, bool) or type(value).__name__ in ("bool", "bool_")
+def _is_bool(kind: type) -> bool:
+    """``bool`` or NumPy's bool scalar type: ints to ``operator.index``, never steps."""
+    return issubclass(kind, bool) or kind.__name__ in ("bool", "bool_")
 
 
 def _holds_a_bool(steps: object) -> bool:
     """Whether a (nested) list holds a bool, which NumPy would read as 0 or 1."""
     if not isinstance(steps, (list, tuple)):
-        return _is_bool(steps)
+        return _is_bool(type(steps))
     if steps and isinstance(steps[0], (list, tuple)):
         return any(_holds_a_bool(row) for row in steps)
-    return any(kind is bool or kind.__name__ in ("bool", "bool_") for kind in set(map(type, steps)))
+    return any(_is_bool(kind) for kind in set(map(type, steps)))
 
 
 def _bad_step(value: object, where: str) -> StepError | None:
     """The error for one element of a list of steps, or None if it is a valid step."""
-    if _is_bool(value):
+    if _is_bool(type(value)):
         return StepTypeError(f"{where} must be an int, got {describe(value)}")
     try:
         step = operator.index(value)  # type: ignore[arg-type]

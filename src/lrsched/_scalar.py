@@ -4,7 +4,9 @@ One ``functools.singledispatch`` rule per node type, all in this module. Compili
 the tree once and precomputes what each node needs (a warmup's target, the phase
 boundaries for a binary search), so a call costs one closure per node on the path taken.
 ``Schedule.__call__`` validates the step, compiles on first use and caches the result in
-a hidden slot. Every rule computes with the same formula, in the same order, as 0.1.0.
+a hidden slot. Every rule computes with the same formula, in the same order, as 0.1.0,
+except where 0.1.0's arithmetic overflows: a rate near the float maximum (``halving``,
+``InverseSqrt``'s warmup), where the values could not be 0.1.0's anyway.
 """
 
 from __future__ import annotations
