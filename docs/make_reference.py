@@ -20,9 +20,9 @@ from pathlib import Path
 
 import lrsched
 from lrsched import Constant, Cosine, Schedule, Warmup
-from lrsched._base import Node
-from lrsched._names import constructors, node_classes
-from lrsched._summary import landmarks
+from lrsched.cli.summary import landmarks
+from lrsched.core.node import Node
+from lrsched.core.registry import constructors, node_classes
 
 DOCS = Path(__file__).parent
 IMAGES = DOCS / "img"
@@ -119,7 +119,7 @@ def bare_signature(function: Callable[..., object]) -> inspect.Signature:
 
 def reference() -> tuple[str, dict[str, Schedule]]:
     """The text of reference.md, and the schedule to plot for each image name."""
-    classes = node_classes()
+    classes = dict(sorted(node_classes().items()))
     plots: dict[str, Schedule] = {}
     parts = [
         "# Reference",
@@ -148,7 +148,7 @@ def reference() -> tuple[str, dict[str, Schedule]]:
             f"![{name}](img/{name}.png)",
             "",
         ]
-    functions = {name: f for name, f in constructors().items() if name not in classes}
+    functions = {name: f for name, f in sorted(constructors().items()) if name not in classes}
     parts += [
         "## The 0.1.0 functions",
         "",

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrsched._chart import BLOCKS, chart, eighths, number, row_of, x_labels
+from lrsched.cli.chart import BLOCKS, chart, eighths, number, row_of, x_labels
 
 
 def test_number_is_short() -> None:

@@ -26,7 +26,7 @@ COSINE = "Cosine(base_lr=1.0, min_lr=0.0, total_steps=10)"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    from lrsched._cli import main
+    from lrsched.cli.main import main
 
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -230,7 +230,7 @@ def test_plot_without_log_scale_hides_nothing(
 
 def test_plot_samples_long_runs(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib", reason="plots need the plot extra")
-    from lrsched._plot import MAX_POINTS, plot, sample_steps
+    from lrsched.cli.plot import MAX_POINTS, plot, sample_steps
 
     assert sample_steps(5) == [0, 1, 2, 3, 4]
     many = sample_steps(10**9)
@@ -274,7 +274,7 @@ def test_as_a_process(tmp_path: Path) -> None:
 
 
 def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
-    from lrsched._cli import main
+    from lrsched.cli.main import main
 
     with pytest.raises(SystemExit) as info:
         main(["--help"])
@@ -296,7 +296,7 @@ def test_python_dash_m_runs_main(
 def test_interrupt_and_closed_pipe_end_quietly(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from lrsched import _cli
+    from lrsched.cli import main as _cli
 
     def interrupted(argv: object) -> object:
         raise KeyboardInterrupt
@@ -327,7 +327,7 @@ def test_interrupt_and_closed_pipe_end_quietly(
 @settings(max_examples=60)
 @given(st.one_of(st.text(max_size=40), trees.map(repr)))
 def test_any_expression_prints_output_or_one_error_line(text: str) -> None:
-    from lrsched._cli import main
+    from lrsched.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

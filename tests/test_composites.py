@@ -25,7 +25,7 @@ from lrsched import (
     Warmup,
     WithWarmup,
 )
-from lrsched import _base as lrsched_base
+from lrsched.core import node as lrsched_base
 
 COS = Cosine(base_lr=1.0, min_lr=0.0, total_steps=10)
 A = Constant(lr=0.1)[:5]

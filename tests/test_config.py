@@ -21,9 +21,9 @@ from lrsched import (
     Warmup,
     from_dict,
 )
-from lrsched import _config as config
-from lrsched._base import Node
-from lrsched._names import node_classes
+from lrsched.core.node import Node
+from lrsched.core.registry import node_classes
+from lrsched.forms import config
 from strategies import trees, warmups
 
 
@@ -272,7 +272,7 @@ _json = st.recursive(
         st.integers(-(10**400), 10**400),
         st.floats(),
         st.text(max_size=8),
-        st.sampled_from(sorted(lrsched._names.node_classes())),
+        st.sampled_from(sorted(lrsched.core.registry.node_classes())),
     ),
     _containers,
     max_leaves=20,

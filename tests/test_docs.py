@@ -16,7 +16,7 @@ from types import ModuleType
 import pytest
 
 import lrsched
-from lrsched._cli import main
+from lrsched.cli.main import main
 
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -134,7 +134,7 @@ def test_reference_is_generated_from_the_current_code() -> None:
     text, plots = _generator().reference()
     written = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
     assert written == text, "docs/reference.md is stale: run uv run python docs/make_reference.py"
-    for name in lrsched._names.node_classes():
+    for name in lrsched.core.registry.node_classes():
         assert f"## {name}\n" in text
         assert name in plots, f"no example to plot for {name}"
         assert (ROOT / "docs" / "img" / f"{name}.png").is_file()

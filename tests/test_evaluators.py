@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lrsched import Schedule, UnsupportedNodeError, value_range
-from lrsched._scalar import compile_scalar, restart_cycle
+from lrsched.evaluators.scalar import compile_scalar
+from lrsched.schedules.cosine import restart_cycle
 
 
 def brute_force_cycle(k: int, period: int, t_mult: int) -> tuple[int, int]:

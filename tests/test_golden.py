@@ -15,7 +15,7 @@ import pytest
 
 import lrsched
 from lrsched import Schedule, from_dict, parse
-from lrsched._base import Node
+from lrsched.core.node import Node
 
 GOLDEN = Path(__file__).parent / "golden"
 PICKLES = sorted(GOLDEN.glob("v*.pkl"))
@@ -83,7 +83,7 @@ def test_every_node_class_is_in_a_golden_file() -> None:
 
 
 def test_every_warmup_shape_is_in_a_golden_file() -> None:
-    from lrsched._shapes import WARMUP_SHAPES
+    from lrsched.core.shapes import WARMUP_SHAPES
 
     found = set().union(*(_warmup_shapes(s) for s, _, _ in _pickled_records()))
     assert found == set(WARMUP_SHAPES)

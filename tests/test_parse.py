@@ -23,7 +23,7 @@ from lrsched import (
     Warmup,
     parse,
 )
-from lrsched._names import constructors, node_classes
+from lrsched.core.registry import constructors, node_classes
 from strategies import trees
 
 WARM_COSINE = (

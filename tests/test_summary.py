@@ -16,7 +16,7 @@ from lrsched import (
     Schedule,
     Warmup,
 )
-from lrsched import _summary as summary
+from lrsched.cli import summary
 from strategies import trees
 
 COS = Cosine(base_lr=1.0, min_lr=0.0, total_steps=100)

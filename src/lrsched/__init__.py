@@ -8,13 +8,9 @@ them anywhere, print, compare and pickle them.
 (0.0005, 0.001, None)
 """
 
-from ._array import evaluate
-from ._base import MAX_DEPTH, MAX_SIZE, Schedule
-from ._base import restore as _restore
-from ._composites import Bounded, Phases, Scaled, Warmup, WithWarmup
-from ._config import from_dict
-from ._cyclic import Cyclic
-from ._errors import (
+# The model first, then the layers that plug into its seam, then the schedules they run.
+from .core.composites import Bounded, Phases, Scaled, Warmup, WithWarmup
+from .core.errors import (
     CheckpointError,
     CompositionError,
     ConfigError,
@@ -27,20 +23,15 @@ from ._errors import (
     TreeSizeError,
     UnsupportedNodeError,
 )
-from ._interpolate import Interpolate
-from ._leaves import (
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Exponential,
-    InverseSqrt,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Polynomial,
-    StepDecay,
-)
-from ._legacy import (
+from .core.node import MAX_DEPTH, MAX_SIZE
+from .core.node import restore as _restore
+from .core.schedule import Schedule
+from .evaluators.array import evaluate
+from .evaluators.bounds import value_range
+from .evaluators.scalar import compile_scalar as _compile_scalar  # noqa: F401 (installs it)
+from .forms.config import from_dict
+from .forms.parse import parse
+from .legacy import (
     constant,
     cosine,
     cosine_restarts,
@@ -55,10 +46,15 @@ from ._legacy import (
     step_decay,
     with_warmup,
 )
-from ._noam import Noam
-from ._parse import parse
-from ._range import value_range
-from ._wsd import Decay, WarmupStableDecay
+from .schedules.constant import Constant
+from .schedules.cosine import Cosine, CosineRestarts
+from .schedules.cyclic import Cyclic
+from .schedules.decays import Exponential, MultiStep, StepDecay
+from .schedules.interpolate import Interpolate
+from .schedules.inverse_sqrt import InverseSqrt, Noam
+from .schedules.one_cycle import OneCycle
+from .schedules.polynomial import Linear, Polynomial
+from .schedules.wsd import Decay, WarmupStableDecay
 
 __version__ = "0.2.0"
 

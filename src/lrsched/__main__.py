@@ -1,5 +1,5 @@
 """``python -m lrsched``: the ``lrsched`` command."""
 
-from ._cli import main
+from .cli.main import main
 
 raise SystemExit(main())

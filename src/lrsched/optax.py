@@ -20,10 +20,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._array import as_steps, compile_array
-from ._base import Schedule
-from ._errors import ParameterTypeError, StepError
-from ._validate import describe, shown
+from .core.errors import ParameterTypeError, StepError
+from .core.schedule import Schedule
+from .core.validate import describe, shown
+from .evaluators.array import as_steps, compile_array
 
 __all__ = ["to_optax"]
 

@@ -29,10 +29,11 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from . import _validate as validate
-from ._base import Schedule, restore
-from ._errors import ParameterTypeError, ParameterValueError
-from ._names import node_classes
+from .core import validate
+from .core.errors import ParameterTypeError, ParameterValueError
+from .core.node import restore
+from .core.registry import node_classes
+from .core.schedule import Schedule
 
 __all__ = ["ScheduleLR", "safe_globals"]
 

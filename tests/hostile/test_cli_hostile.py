@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lrsched import Constant
-from lrsched._cli import MAX_FILE_BYTES, main
+from lrsched.cli.main import MAX_FILE_BYTES, main
 
 ERROR = "lrsched: error: "
 MEMORY_LIMIT = 1 << 30
@@ -250,7 +250,7 @@ def test_class8_json_tables_are_valid_json_always(
 ) -> None:
     """Class 8: ``table --format json`` never prints ``Infinity`` or ``NaN``: a rate that
     JSON cannot hold ends the array (what was printed still reads as JSON) and fails."""
-    from lrsched import _cli
+    from lrsched.cli import main as _cli
 
     class Overflowing:
         def __call__(self, step: int) -> float:
@@ -290,7 +290,7 @@ def test_class8_even_a_bug_is_one_line(
 ) -> None:
     """Class 8: an exception lrsched did not mean to raise still ends as one line, with
     exit status 2 (and says it is a bug)."""
-    from lrsched import _cli
+    from lrsched.cli import main as _cli
 
     def broken(argv: object) -> object:
         raise raised
@@ -307,7 +307,7 @@ def test_class8_even_a_bug_is_one_line(
 def test_class8_a_plot_of_zeros_on_a_log_scale_warns_nothing(tmp_path: Path) -> None:
     """Class 8, at its root: drawing warns nothing, under pytest's warnings-as-errors."""
     pytest.importorskip("matplotlib", reason="plots need the plot extra")
-    from lrsched._plot import plot
+    from lrsched.cli.plot import plot
 
     zeros = plot([Constant(lr=0.0)], ["zero"], steps=5, path=tmp_path / "z.png", log=True)
     assert zeros == 5

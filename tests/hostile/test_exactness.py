@@ -34,7 +34,7 @@ from lrsched import (
     Warmup,
     evaluate,
 )
-from lrsched._array import _Shim, compile_array, floor_div
+from lrsched.evaluators.array import _Shim, compile_array, floor_div
 
 np = pytest.importorskip("numpy", reason="the array evaluator is checked on NumPy")
 

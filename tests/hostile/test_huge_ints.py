@@ -12,8 +12,8 @@ import pytest
 
 import lrsched
 from lrsched import Constant, Cosine, ScheduleError
-from lrsched._base import Node
-from lrsched._validate import describe, digits, shown
+from lrsched.core.node import Node
+from lrsched.core.validate import describe, digits, shown
 
 HUGE = 10**5000
 GOLDEN = Path(__file__).parent.parent / "golden"

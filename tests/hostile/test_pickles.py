@@ -34,7 +34,7 @@ from forge import (
     number,
 )
 from lrsched import CheckpointError, Constant, Cosine, ParameterTypeError, ScheduleError
-from lrsched._base import restore
+from lrsched.core.node import restore
 
 CONSTANT = global_("lrsched", "Constant")
 RESTORE = global_("lrsched", "_restore")
@@ -137,7 +137,7 @@ def test_class_1_restore_runs_the_constructors_checks(name: str, fields: dict[st
         ("lrsched", "Schedule"),
         ("lrsched", "from_dict"),
         ("lrsched", "sample"),
-        ("lrsched._base", "Node"),
+        ("lrsched.core.node", "Node"),
     ],
 )
 def test_class_2_restore_builds_only_node_classes(module: str, name: str) -> None:
@@ -186,7 +186,7 @@ def test_class_3_a_pickle_doubling_a_subtree_is_stopped_by_the_size_cap() -> Non
             node = (node | node) * 1.0
         return node
 
-    assert lrsched._base.size(doubled(10)) == 4 * 2**10 - 2
+    assert lrsched.core.node.size(doubled(10)) == 4 * 2**10 - 2
     with pytest.raises(lrsched.TreeSizeError, match="this one holds"):
         doubled(30)
 
@@ -199,12 +199,12 @@ def test_class_3_a_tuple_field_past_the_cap_is_refused_before_it_is_walked() -> 
 
 def test_the_size_counts_nodes_and_entries_at_every_use() -> None:
     leaf = Constant(lr=1.0)[:3]  # Bounded and Constant: 2
-    assert lrsched._base.size(leaf) == 2
-    assert lrsched._base.size(leaf | leaf | leaf) == 7
+    assert lrsched.core.node.size(leaf) == 2
+    assert lrsched.core.node.size(leaf | leaf | leaf) == 7
     steps = lrsched.MultiStep(base_lr=1.0, milestones=(1, 2, 3), gamma=0.5)
-    assert lrsched._base.size(steps) == 4
+    assert lrsched.core.node.size(steps) == 4
 
 
 def test_a_real_schedule_is_far_below_the_caps() -> None:
     table = lrsched.sequential([(1, Constant(lr=0.1 * (i % 5))) for i in range(10_000)])
-    assert lrsched._base.size(table) == 20_001
+    assert lrsched.core.node.size(table) == 20_001

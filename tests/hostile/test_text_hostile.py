@@ -23,8 +23,8 @@ from lrsched import (
     Warmup,
     parse,
 )
-from lrsched._names import constructors
-from lrsched._parse import MAX_NESTING, MAX_TEXT
+from lrsched.core.registry import constructors
+from lrsched.forms.parse import MAX_NESTING, MAX_TEXT
 
 BOUNDED = "Constant(lr=1.0)[:2]"
 

@@ -22,7 +22,7 @@ from lrsched import (
 pytest.importorskip("torch", reason="lrsched.torch needs torch")
 import torch
 
-from lrsched._base import restore
+from lrsched.core.node import restore
 from lrsched.torch import ScheduleLR, safe_globals
 
 SCHEDULE = (

@@ -8,69 +8,74 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from . import _validate as validate
-from ._base import Schedule
-from ._composites import Phases, Warmup
-from ._errors import ParameterTypeError, ParameterValueError
-from ._leaves import (
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Exponential,
-    InverseSqrt,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Polynomial,
-    StepDecay,
-)
+from .core import validate
+from .core.composites import Phases, Warmup
+from .core.errors import ParameterTypeError, ParameterValueError
+from .core.registry import constructor
+from .core.schedule import Schedule
+from .schedules.constant import Constant
+from .schedules.cosine import Cosine, CosineRestarts
+from .schedules.decays import Exponential, MultiStep, StepDecay
+from .schedules.inverse_sqrt import InverseSqrt
+from .schedules.one_cycle import OneCycle
+from .schedules.polynomial import Linear, Polynomial
 
 
+@constructor
 def constant(*, lr: float) -> Constant:
     """``Constant(lr=lr)``."""
     return Constant(lr=lr)
 
 
+@constructor
 def step_decay(*, base_lr: float, gamma: float, step_size: int) -> StepDecay:
     """``StepDecay(...)``: multiply by ``gamma`` every ``step_size`` steps."""
     return StepDecay(base_lr=base_lr, gamma=gamma, step_size=step_size)
 
 
+@constructor
 def multi_step(*, base_lr: float, milestones: Iterable[int], gamma: float) -> MultiStep:
     """``MultiStep(...)``: multiply by ``gamma`` at each milestone."""
     return MultiStep(base_lr=base_lr, milestones=tuple(milestones), gamma=gamma)
 
 
+@constructor
 def exponential(*, base_lr: float, gamma: float) -> Exponential:
     """``Exponential(...)``: ``base_lr * gamma ** step``."""
     return Exponential(base_lr=base_lr, gamma=gamma)
 
 
+@constructor
 def linear(*, base_lr: float, end_lr: float, total_steps: int) -> Linear:
     """``Linear(...)``: straight line to ``end_lr``, then hold."""
     return Linear(base_lr=base_lr, end_lr=end_lr, total_steps=total_steps)
 
 
+@constructor
 def polynomial(*, base_lr: float, end_lr: float, total_steps: int, power: float) -> Polynomial:
     """``Polynomial(...)``: polynomial decay to ``end_lr``, then hold."""
     return Polynomial(base_lr=base_lr, end_lr=end_lr, total_steps=total_steps, power=power)
 
 
+@constructor
 def cosine(*, base_lr: float, min_lr: float, total_steps: int) -> Cosine:
     """``Cosine(...)``: cosine annealing to ``min_lr``, then hold."""
     return Cosine(base_lr=base_lr, min_lr=min_lr, total_steps=total_steps)
 
 
+@constructor
 def cosine_restarts(*, base_lr: float, min_lr: float, period: int, t_mult: int) -> CosineRestarts:
     """``CosineRestarts(...)``: SGDR."""
     return CosineRestarts(base_lr=base_lr, min_lr=min_lr, period=period, t_mult=t_mult)
 
 
+@constructor
 def inverse_sqrt(*, base_lr: float, warmup_steps: int) -> InverseSqrt:
     """``InverseSqrt(...)``: the Transformer schedule."""
     return InverseSqrt(base_lr=base_lr, warmup_steps=warmup_steps)
 
 
+@constructor
 def one_cycle(
     *, max_lr: float, total_steps: int, pct_start: float, initial_div: float, final_div: float
 ) -> OneCycle:
@@ -84,11 +89,13 @@ def one_cycle(
     )
 
 
+@constructor
 def with_warmup(schedule: Schedule, *, warmup_steps: int, start_lr: float) -> Schedule:
     """``Warmup(steps=warmup_steps, start_lr=start_lr) >> schedule``."""
     return Warmup(steps=warmup_steps, start_lr=start_lr) >> schedule
 
 
+@constructor
 def sequential(phases: Sequence[tuple[int, Schedule]]) -> Schedule:
     """``s1[:d1] | s2[:d2] | ...`` for ``phases = [(d1, s1), (d2, s2), ...]``."""
     given: object = phases
@@ -137,8 +144,8 @@ def _sample_array(schedule: object, count: int) -> list[float] | None:
         import numpy
     except ImportError:
         return None
-    from ._array import as_steps, compile_array
-    from ._errors import UnsupportedNodeError
+    from .core.errors import UnsupportedNodeError
+    from .evaluators.array import as_steps, compile_array
 
     try:
         fn = compile_array(schedule)

@@ -24,14 +24,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import _summary as summary
-from ._base import Schedule
-from ._chart import chart, number
-from ._config import from_dict
-from ._errors import ScheduleError
-from ._parse import parse
-from ._plot import MissingExtraError
-from ._validate import MAX_COUNT, shown
+from ..core.errors import ScheduleError
+from ..core.schedule import Schedule
+from ..core.validate import MAX_COUNT, shown
+from ..forms.config import from_dict
+from ..forms.parse import parse
+from . import summary
+from .chart import chart, number
+from .plot import MissingExtraError
 
 USAGE_ERROR = 2
 CHART_WIDTH = 60
@@ -260,7 +260,7 @@ def _json_table(schedule: Schedule, picked: range) -> Iterator[str]:
 
 
 def _plot(args: argparse.Namespace, schedules: list[Schedule]) -> str:
-    from ._plot import plot
+    from .plot import plot
 
     path = Path(args.output)
     if path.suffix.lower() not in (".png", ".svg", ".pdf"):

@@ -1,14 +1,24 @@
-"""A schedule given by its rates at milestone steps, interpolated in between."""
+"""Piecewise interpolation between given points: ``Interpolate``, beside its rules for
+every evaluator."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from math import cos, pi
+from typing import Any
 
-from . import _validate as validate
-from ._base import Schedule, store
-from ._errors import ParameterTypeError, ParameterValueError
-from ._shapes import INTERPOLATE_SHAPES
+from ..core import validate
+from ..core.errors import ParameterTypeError, ParameterValueError
+from ..core.node import store
+from ..core.registry import ARRAY, RANGE, SCALAR, register, rule
+from ..core.schedule import Schedule
+from ..core.shapes import INTERPOLATE_SHAPES
+from ..evaluators import array, bounds, scalar
+from ..evaluators.array import ArrayFn
+from ..evaluators.bounds import Range
+from ..evaluators.scalar import ScalarFn
 
 
 def _points(value: object) -> tuple[tuple[int, float], ...]:
@@ -46,6 +56,7 @@ def _points(value: object) -> tuple[tuple[int, float], ...]:
     return tuple(points)
 
 
+@register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Interpolate(Schedule):
     """Rates given at milestone steps, interpolated in between, held after the last.
@@ -81,3 +92,45 @@ class Interpolate(Schedule):
     @property
     def duration(self) -> int | None:
         return self.points[-1][0]
+
+
+@rule(SCALAR, Interpolate)
+@scalar.halving
+def _interpolate_scalar(node: Interpolate) -> ScalarFn:
+    steps = [step for step, _ in node.points]
+    values = [value for _, value in node.points]
+    last, cosine = len(steps) - 1, node.shape == "cosine"
+
+    def interpolate(k: int) -> float:
+        i = bisect_right(steps, k) - 1
+        if i >= last:
+            return values[last]
+        p = (k - steps[i]) / (steps[i + 1] - steps[i])
+        if cosine:
+            p = 0.5 * (1.0 - cos(pi * p))
+        return values[i] + (values[i + 1] - values[i]) * p
+
+    return interpolate
+
+
+@rule(ARRAY, Interpolate)
+@array.halving
+def _interpolate_array(node: Interpolate) -> ArrayFn:
+    points, cosine = [(float(s), v) for s, v in node.points], node.shape == "cosine"
+
+    def interpolate(xp: Any, k: Any) -> Any:
+        out = xp.full_like(k, points[-1][1])
+        # A where-chain from the last segment back: segment i wherever k < s_(i+1).
+        for (a, va), (b, vb) in zip(points[-2::-1], points[:0:-1], strict=True):
+            p = (xp.clip(k, a, b) - a) / (b - a)
+            if cosine:
+                p = 0.5 * (1.0 - xp.cos(pi * p))
+            out = xp.where(k < b, va + (vb - va) * p, out)
+        return out
+
+    return interpolate
+
+
+@rule(RANGE, Interpolate)
+def _interpolate_range(node: Interpolate) -> Range:
+    return bounds.between(*(value for _, value in node.points))

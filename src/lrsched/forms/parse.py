@@ -36,11 +36,12 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import cast
 
-from ._base import MAX_DEPTH, Node, Schedule, is_number
-from ._composites import Phases
-from ._errors import ParseError, ScheduleError
-from ._names import constructors
-from ._validate import describe, message, shown
+from ..core.composites import Phases
+from ..core.errors import ParseError, ScheduleError
+from ..core.node import MAX_DEPTH, Node, is_number
+from ..core.registry import constructors
+from ..core.schedule import Schedule
+from ..core.validate import describe, message, shown
 
 # Far above any real schedule (a 10,000-phase table prints in about 300,000 characters),
 # and small enough that parsing the longest text allowed takes well under a second.

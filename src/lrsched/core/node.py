@@ -1,31 +1,28 @@
-"""The ``Schedule`` base class: operators, calling, and operator-form printing.
+"""Nodes: the data a schedule tree is made of, built only through checked constructors.
 
-Nodes hold data only. Calling a schedule asks the scalar evaluator (``_scalar``) for a
-function compiled from the node's tree; that function is cached in a hidden slot that is
-not a dataclass field, so it never shows in ``==``, ``hash``, ``repr`` or pickles.
+``Node`` is the base of every node class (schedules and ``Warmup``); its metaclass
+``NodeType`` makes the class call the only way to get a node, so every node has passed its
+constructor's checks and the tree size caps, however it was made (code, ``parse``,
+``from_dict``, a pickle). Pickles rebuild nodes by keyword through ``restore``.
 """
 
 from __future__ import annotations
 
 import inspect
 import numbers
-from abc import ABC, ABCMeta, abstractmethod
-from collections.abc import Callable
+from abc import ABCMeta
 from dataclasses import MISSING, fields
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from . import _validate as validate
-from ._errors import (
+from . import registry
+from .errors import (
     CheckpointError,
-    CompositionError,
     ParameterTypeError,
     ScheduleError,
     TreeSizeError,
 )
-from ._validate import describe, shown
-
-if TYPE_CHECKING:
-    from ._composites import Bounded, Phases, Scaled
+from .seam import SEAM
+from .validate import describe, shown
 
 # Operator precedence, used to print composites with no more parentheses than Python needs.
 PHASES, HANDOFF, PRODUCT, ATOM = 1, 2, 3, 4
@@ -33,19 +30,6 @@ PHASES, HANDOFF, PRODUCT, ATOM = 1, 2, 3, 4
 
 def is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def as_schedule(value: object, context: str) -> Schedule:
-    """Accept a schedule, or a number as a ``Constant``; anything else is an operand error."""
-    if isinstance(value, Schedule):
-        return value
-    if is_number(value):
-        from ._leaves import Constant
-
-        return Constant(lr=value)  # type: ignore[arg-type]
-    raise CompositionError(
-        f"{context} needs a schedule or a number, got {validate.describe(value)}"
-    )
 
 
 def store(obj: object, **values: object) -> None:
@@ -92,7 +76,7 @@ def _measure(node: Node) -> tuple[int, int]:
                 levels, count = max(levels, item_levels + 1), count + item_count
             elif value is not item:  # an entry of a tuple: a milestone, a (step, lr) point
                 count += 1
-    if isinstance(node, Schedule):
+    if hasattr(type(node), "_measure"):  # a schedule: it has the hidden slot
         object.__setattr__(node, "_measure", (levels, count))
     return levels, count
 
@@ -135,24 +119,23 @@ def restore(cls: object, fields: object) -> Node:
     data from anywhere, so ``cls`` must be an exported lrsched node class and ``fields``
     a dict of field names: anything else is a ``CheckpointError``, never a call.
     """
-    from ._names import node_classes
-
-    name = getattr(cls, "__name__", None)
-    if not isinstance(name, str) or node_classes().get(name) is not cls:
+    if not registry.is_node_class(cls):
         raise CheckpointError(
             f"an lrsched pickle builds only lrsched schedules, but this one names {shown(cls)}"
         )
     assert isinstance(cls, type)
+    name = cls.__name__
     if not isinstance(fields, dict) or not all(isinstance(key, str) for key in fields):
         raise CheckpointError(
             f"a pickled {name} must hold a dict of its fields, got {describe(fields)}"
         )
     try:
-        return cls(**fields)
+        node: Node = cls(**fields)
     except ScheduleError:
         raise
     except TypeError as exc:  # an unknown or missing field
         raise CheckpointError(f"a pickled {name} does not match its fields: {exc}") from None
+    return node
 
 
 def _argument_problem(cls: type, given: dict[str, object], exc: TypeError) -> str:
@@ -248,100 +231,4 @@ class Node(metaclass=NodeType):
         The format (a ``"type"`` key, the fields, a top-level ``"version"``) is in
         docs/guide.md.
         """
-        from ._config import to_dict
-
-        return to_dict(self)
-
-
-class Schedule(Node, ABC):
-    """A learning-rate schedule: an immutable value mapping a step (int >= 0) to a float.
-
-    Build them from the leaf classes and the operators:
-
-    - ``Warmup(steps=W, start_lr=x) >> s``: ramp from ``x`` to ``s(0)``, then run ``s``;
-    - ``a | b``: run ``a`` for its duration, then ``b`` on its own steps;
-    - ``s[:n]``: ``s`` for steps ``0..n-1``, then hold ``s(n - 1)``;
-    - ``s * k``, ``k * s``, ``s / k``: scale the curve by a number.
-    """
-
-    __slots__ = ("_measure", "_scalar_fn")
-    # NumPy scalars otherwise try to broadcast over us; this makes them defer to __rmul__.
-    __array_ufunc__ = None
-
-    @property
-    @abstractmethod
-    def duration(self) -> int | None:
-        """Steps the schedule runs before holding its final value, or None if it never ends."""
-
-    def __call__(self, step: int) -> float:
-        if step.__class__ is not int or step < 0:
-            step = validate.step(step)
-        try:
-            fn: Callable[[int], float] = self._scalar_fn  # type: ignore[attr-defined]
-        except AttributeError:
-            from ._scalar import compile_scalar
-
-            fn = compile_scalar(self)
-            object.__setattr__(self, "_scalar_fn", fn)
-        return fn(step)
-
-    def __or__(self, other: object) -> Phases:
-        from ._composites import Phases
-
-        return Phases(phases=(self, as_schedule(other, "right side of |")))
-
-    def __ror__(self, other: object) -> Phases:
-        from ._composites import Phases
-
-        return Phases(phases=(as_schedule(other, "left side of |"), self))
-
-    def __rshift__(self, other: object) -> Schedule:
-        raise CompositionError(
-            f"only a Warmup can stand left of >>, got {type(self).__name__}; "
-            "to run schedules one after another use |, as in a | b"
-        )
-
-    def __rrshift__(self, other: object) -> Schedule:
-        raise CompositionError(
-            f"only a Warmup can stand left of >>, got {validate.describe(other)}"
-        )
-
-    def __mul__(self, factor: object) -> Scaled:
-        from ._composites import Scaled
-
-        if not is_number(factor):
-            raise CompositionError(
-                f"a schedule can be multiplied by a number only, got {validate.describe(factor)}"
-            )
-        return Scaled(schedule=self, factor=factor)  # type: ignore[arg-type]
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, divisor: object) -> Scaled:
-        from ._composites import Scaled
-
-        if not is_number(divisor):
-            raise CompositionError(
-                f"a schedule can be divided by a number only, got {validate.describe(divisor)}"
-            )
-        positive = validate.positive("divisor", divisor)
-        factor = validate.real(f"1 / divisor (divisor={divisor!r})", 1.0 / positive)
-        return Scaled(schedule=self, factor=factor)
-
-    def __rtruediv__(self, other: object) -> Schedule:
-        raise CompositionError(f"cannot divide {other!r} by a schedule")
-
-    def __getitem__(self, key: object) -> Bounded:
-        from ._composites import Bounded
-
-        if not isinstance(key, slice) or key.start not in (None, 0) or key.step is not None:
-            raise CompositionError(
-                f"a schedule takes only the slice [:n] (bound it to n steps), got [{key!r}]; "
-                "to evaluate at a step, call it: s(step)"
-            )
-        if key.stop is None:
-            raise CompositionError("s[:n] needs an end n, got s[:]")
-        return Bounded(schedule=self, steps=key.stop)
-
-    # Without this, __getitem__ would make every schedule look iterable.
-    __iter__ = None
+        return SEAM.to_dict(self)

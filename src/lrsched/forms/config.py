@@ -29,10 +29,12 @@ import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from ._base import Node, Schedule
-from ._errors import ConfigError, ScheduleError
-from ._names import node_classes
-from ._validate import describe, message, shown
+from ..core.errors import ConfigError, ScheduleError
+from ..core.node import Node
+from ..core.registry import node_classes
+from ..core.schedule import Schedule
+from ..core.seam import install
+from ..core.validate import describe, message, shown
 
 FORMAT_VERSION = 1
 
@@ -228,3 +230,6 @@ def _located(path: str, cls: type[Node], fields: Mapping[str, object], exc: Exce
     if not isinstance(exc, ScheduleError):
         text = f"{type(exc).__name__}: {text}"
     return f"{_where(path)} ({cls.__name__}): {text}"
+
+
+install(to_dict=to_dict)

@@ -11,8 +11,8 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._base import Schedule
-from ._summary import sample
+from ..core.schedule import Schedule
+from .summary import sample
 
 MAX_POINTS = 20_000  # a line needs no more points than this to look exact at any size
 MAX_LABEL = 280  # characters of a legend entry: four lines, not a wall of text

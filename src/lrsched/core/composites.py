@@ -1,4 +1,5 @@
-"""Composite nodes built by the operators. Like the leaves, they hold data only."""
+"""The composite nodes that the operators build (``>>``, ``|``, ``[:n]``, ``*``), and
+``Warmup``. Like the schedules, they hold data only; their rules live in the evaluators."""
 
 from __future__ import annotations
 
@@ -7,22 +8,13 @@ from itertools import accumulate
 from math import log
 from typing import Any
 
-from . import _validate as validate
-from ._base import (
-    ATOM,
-    HANDOFF,
-    PHASES,
-    PRODUCT,
-    Node,
-    Schedule,
-    as_schedule,
-    check_size,
-    operand_repr,
-    restore,
-    store,
-)
-from ._errors import CompositionError, ParameterTypeError, ParameterValueError
-from ._shapes import WARMUP_SHAPES
+from . import validate
+from .errors import CompositionError, ParameterTypeError, ParameterValueError
+from .node import ATOM, HANDOFF, PHASES, PRODUCT, Node, check_size, operand_repr, restore, store
+from .registry import register
+from .schedule import Schedule, as_schedule
+from .seam import SEAM, install
+from .shapes import WARMUP_SHAPES
 
 _LOG_FLOAT_MAX = 709.0  # just under log(sys.float_info.max)
 MAX_CHAIN = 32  # the longest chain printed with |; see Phases
@@ -44,6 +36,7 @@ def _check_span(steps: int | None, what: str) -> None:
         )
 
 
+@register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Warmup(Node):
     """A ramp from ``start_lr`` into the schedule that follows it: ``Warmup(...) >> s``.
@@ -107,6 +100,7 @@ class Warmup(Node):
     __ror__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __getitem__ = __or__
 
 
+@register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WithWarmup(Schedule):
     """``warmup >> schedule``: the warmup's ramp ends at ``schedule(0)``, then ``schedule``
@@ -146,6 +140,7 @@ class WithWarmup(Schedule):
         return f"{self.warmup!r} >> {operand_repr(self.schedule, PRODUCT)}"
 
 
+@register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Phases(Schedule):
     """``a | b | ...``: each phase runs for its duration on steps counted from its own start.
@@ -214,6 +209,7 @@ class Phases(Schedule):
         return " | ".join(operand_repr(phase, HANDOFF) for phase in self.phases)
 
 
+@register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Bounded(Schedule):
     """``schedule[:steps]``: ``schedule`` for steps ``0..steps-1``, then ``schedule(steps - 1)``.
@@ -241,6 +237,7 @@ class Bounded(Schedule):
         return f"{operand_repr(self.schedule, ATOM)}[:{self.steps}]"
 
 
+@register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Scaled(Schedule):
     """``schedule * factor``: every rate multiplied by ``factor`` (finite, >= 0).
@@ -253,11 +250,9 @@ class Scaled(Schedule):
     precedence = PRODUCT
 
     def __post_init__(self) -> None:
-        from ._range import value_range
-
         _schedule("schedule", self.schedule)
         store(self, factor=validate.rate("factor", self.factor))
-        peak = value_range(self.schedule)[1]
+        peak = SEAM.value_range(self.schedule)[1]
         validate.rate(f"factor {self.factor!r} times the peak {peak!r}", peak * self.factor)
 
     @property
@@ -266,3 +261,6 @@ class Scaled(Schedule):
 
     def __repr__(self) -> str:
         return f"{operand_repr(self.schedule, PRODUCT)} * {self.factor!r}"
+
+
+install(phases=Phases, bounded=Bounded, scaled=Scaled)

@@ -1,10 +1,12 @@
 """The array evaluator: a schedule over a whole array of steps, in NumPy, JAX or torch.
 
-One ``functools.singledispatch`` rule per node type, all in this module, like
-``_scalar``. ``compile_array(node)`` walks the tree once and returns a function
-``fn(xp, k)`` of an Array API namespace ``xp`` and a float array ``k`` of non-negative
-whole steps. Rules branch with ``where`` and ``clip`` only, never a Python ``if`` on an
-array value, so the same code runs eagerly, under ``jax.jit`` on traced steps and under
+Rules come from the registry (``core.registry``), as for ``scalar``: the composites'
+rules are here, each schedule's sits beside its class in ``lrsched.schedules``, with the
+helpers below (``floor_div``, ``power``, ``halving``...) that keep every backend exact.
+``compile_array(node)`` walks the tree once and returns a function ``fn(xp, k)`` of an
+Array API namespace ``xp`` and a float array ``k`` of non-negative whole steps. Rules
+branch with ``where`` and ``clip`` only, never a Python ``if`` on an array value, so the
+same code runs eagerly, under ``jax.jit`` on traced steps and under
 ``torch.compile`` without graph breaks. Every branch of a ``where`` is computed on every
 element, so each rule keeps all its branches finite for any step ``>= 0`` (no division
 by a zero step, no square root of a negative local step): an ``inf`` or ``nan`` in an
@@ -25,34 +27,19 @@ from __future__ import annotations
 import operator
 import sys
 from collections.abc import Callable
-from functools import singledispatch, wraps
-from math import inf, isfinite, log, nextafter, pi
+from functools import wraps
+from math import log, pi
 from sys import float_info
 from types import ModuleType
 from typing import Any
 
-from ._base import Schedule
-from ._composites import Bounded, Phases, Scaled, WithWarmup
-from ._cyclic import Cyclic
-from ._errors import StepError, StepTypeError, UnsupportedNodeError
-from ._interpolate import Interpolate
-from ._leaves import (
-    Constant,
-    Cosine,
-    CosineRestarts,
-    Exponential,
-    InverseSqrt,
-    Linear,
-    MultiStep,
-    OneCycle,
-    Polynomial,
-    StepDecay,
-)
-from ._noam import Noam
-from ._range import value_range
-from ._scalar import HALF_MAX, Halved, near_max, restart_index
-from ._validate import MAX_COUNT, describe, shown
-from ._wsd import Decay, WarmupStableDecay
+from ..core.composites import Bounded, Phases, Scaled, WithWarmup
+from ..core.errors import StepError, StepTypeError, UnsupportedNodeError
+from ..core.registry import ARRAY, require, rule
+from ..core.schedule import Schedule, lowered
+from ..core.validate import MAX_COUNT, describe, shown
+from .bounds import value_range
+from .scalar import HALF_MAX, Halved, near_max
 
 
 def _optional_compat() -> ModuleType | None:
@@ -66,11 +53,9 @@ def _optional_compat() -> ModuleType | None:
 
 array_api_compat = _optional_compat()
 
+
 # fn(xp, k): rates at the float steps k (whole numbers >= 0), in namespace xp.
 ArrayFn = Callable[[Any, Any], Any]
-
-# ---------------------------------------------------------------------------------------
-# Shared helpers: namespaces, dtypes and step checks.
 
 
 class _Shim:
@@ -297,10 +282,12 @@ def halving(rule: Callable[[Any], ArrayFn]) -> Callable[[Any], ArrayFn]:
 # Every step of any integer dtype lies below 2**64, as a float too; every step up to
 # 2**53 is an exact float, and the rules give it the scalar rule's value to rounding.
 MAX_EXACT_STEP = MAX_COUNT
+
+
 STEP_LIMIT = 2.0**64
 
 
-def _counts(*counts: int) -> tuple[float, ...]:
+def counts(*counts: int) -> tuple[float, ...]:
     """Counts as the floats the rules compute with: the same values (every count is at
     most 2**53, an exact float), but JAX reads a Python int as a weak int32 when x64 is
     off and refuses one past 2**31, where a Python float is a weak float32, like k."""
@@ -328,198 +315,20 @@ def power(xp: Any, gamma: float, k: Any) -> Any:
     return xp.exp(k * log(gamma))
 
 
-# ---------------------------------------------------------------------------------------
-# One rule per node type.
-
-
-@singledispatch
-def array_rule(node: Schedule) -> ArrayFn:
-    """The rule compiling ``node``; register one per node type with ``@array_rule.register``."""
-    raise UnsupportedNodeError(f"the array evaluator has no rule for {type(node).__name__}")
-
-
-@array_rule.register
-def _constant(node: Constant) -> ArrayFn:
-    lr = node.lr
-
-    def constant(xp: Any, k: Any) -> Any:
-        return xp.full_like(k, lr)
-
-    return constant
-
-
-@array_rule.register
-def _step_decay(node: StepDecay) -> ArrayFn:
-    base, gamma, size = node.base_lr, node.gamma, node.step_size
-
-    def step_decay(xp: Any, k: Any) -> Any:
-        return base * gamma ** floor_div(xp, k, size)
-
-    return step_decay
-
-
-@array_rule.register
-def _multi_step(node: MultiStep) -> ArrayFn:
-    base, gamma, milestones = node.base_lr, node.gamma, _counts(*node.milestones)
-
-    def multi_step(xp: Any, k: Any) -> Any:
-        passed = xp.zeros_like(k)
-        for milestone in milestones:
-            passed = passed + xp.astype(k >= milestone, k.dtype)
-        return base * gamma**passed
-
-    return multi_step
-
-
-@array_rule.register
-def _exponential(node: Exponential) -> ArrayFn:
-    base, gamma = node.base_lr, node.gamma
-
-    def exponential(xp: Any, k: Any) -> Any:
-        return base * power(xp, gamma, k)
-
-    return exponential
-
-
-@array_rule.register(Linear)
-@halving
-def _linear(node: Linear) -> ArrayFn:
-    base, end, (total,) = node.base_lr, node.end_lr, _counts(node.total_steps)
-
-    # From T on, the scalar rule's value at T, computed here: compiled, k / T may come
-    # out a rounding away from 1, leaving a residue (even a negative one) where it is 0.
-    hold = base + (end - base) * (total / total)
-    clip = may_overflow(abs(end - base), total)
-
-    def linear(xp: Any, k: Any) -> Any:
-        done = xp.clip(k, None, total) if clip else k  # a parameter, not an array value
-        return xp.where(k < total, base + (end - base) * (done / total), hold)
-
-    return linear
-
-
-@array_rule.register(Polynomial)
-@halving
-def _polynomial(node: Polynomial) -> ArrayFn:
-    base, end, power = node.base_lr, node.end_lr, node.power
-    (total,) = _counts(node.total_steps)
-
-    def polynomial(xp: Any, k: Any) -> Any:
-        # Compiled, 1 - T / T can come out at -6e-17 (a fractional power of it is nan:
-        # optax's polynomial_schedule hits this under jit) or at +1e-17 (whose square root
-        # is 3e-9, far from 0). So the base is clipped at 0, and from T on the rate is `end`.
-        left = xp.clip(1.0 - k / total, 0.0, None)
-        return xp.where(k < total, end + (base - end) * left**power, end)
-
-    return polynomial
-
-
-def _cosine_curve(base: float, low: float, steps: int) -> ArrayFn:
-    """The half cosine from ``base`` to ``low`` over ``steps`` steps, then ``low``."""
-    (total,) = _counts(steps)
-
-    def cosine(xp: Any, k: Any) -> Any:
-        return low + 0.5 * (base - low) * (1.0 + xp.cos(pi * xp.clip(k, None, total) / total))
-
-    return cosine
-
-
-@array_rule.register(Cosine)
-@halving
-def _cosine(node: Cosine) -> ArrayFn:
-    return _cosine_curve(node.base_lr, node.min_lr, node.total_steps)
-
-
-@array_rule.register(CosineRestarts)
-@halving
-def _cosine_restarts(node: CosineRestarts) -> ArrayFn:
-    base, low = node.base_lr, node.min_lr
-    period, t_mult, grow = _counts(node.period, node.t_mult, node.t_mult - 1)
-
-    if t_mult == 1:
-
-        def equal_cycles(xp: Any, k: Any) -> Any:
-            t = k % period  # exact for whole floats
-            return low + 0.5 * (base - low) * (1.0 + xp.cos(pi * t / period))
-
-        return equal_cycles
-
-    log_t_mult = log(t_mult)
-    # Cycle i starts at S_i = period * G_i, G_i = 1 + t_mult + ... + t_mult**(i - 1), and
-    # lasts T_i = grow * S_i + period. Every cycle that starts by step 2**53 has S_i and
-    # G_i exact floats (t_mult**(i - 1) <= G_i too), so for a step up to 2**53 the cycle
-    # index is capped at the one that holds step 2**53: nothing on the way to S_i passes
-    # 2**53, and its cycle is found exactly. Later steps (inexact floats themselves) are
-    # capped at the cycle of the largest step, where the terms stay finite.
-    exact_last = restart_index(MAX_EXACT_STEP, node.period, node.t_mult)
-    last = restart_index(int(STEP_LIMIT), node.period, node.t_mult)
-
-    def start(xp: Any, i: Any) -> Any:
-        """S_i, computed from the exact t_mult ** (i - 1) as period * (t_mult * G_(i-1) + 1)."""
-        below = xp.round(t_mult ** xp.clip(i - 1.0, 0.0, None))
-        return xp.where(i > 0.0, period * (t_mult * ((below - 1.0) / grow) + 1.0), 0.0)
-
-    def cosine_restarts(xp: Any, k: Any) -> Any:
-        # The cycle index from a logarithm, as in _scalar.restart_cycle; rounding puts it
-        # at most one off, so one exact correction each way suffices.
-        i = xp.clip(xp.floor(xp.log(1.0 + k * grow / period) / log_t_mult), 0.0, last)
-        i = xp.where(k <= float(MAX_EXACT_STEP), xp.clip(i, None, exact_last), i)
-        s_i = start(xp, i)
-        s_i = xp.where(s_i > k, (s_i - period) / t_mult, s_i)  # S_(i-1), exactly
-        length = grow * s_i + period
-        # t >= T_i rather than k >= S_(i+1): S_(i+1) may round down onto 2**53, T_i cannot
-        # round below a t <= 2**53.
-        later = k - s_i >= length
-        s_i = xp.where(later, s_i + length, s_i)
-        length = xp.where(later, grow * s_i + period, length)
-        return low + 0.5 * (base - low) * (1.0 + xp.cos(pi * (k - s_i) / length))
-
-    return cosine_restarts
-
-
-@array_rule.register
-def _inverse_sqrt(node: InverseSqrt) -> ArrayFn:
-    base, (warmup,) = node.base_lr, _counts(node.warmup_steps)
-
-    # As in _scalar: base * k / W, or base * (k / W) where base * k could overflow. In
-    # the unused branch k runs on past W, so there k is clipped if base * k could.
-    exact, clip = isfinite(base * warmup), not isfinite(base * STEP_LIMIT)
-
-    def inverse_sqrt(xp: Any, k: Any) -> Any:
-        decay = base * xp.sqrt(warmup / xp.clip(k, warmup, None))
-        done = xp.clip(k, None, warmup) if clip else k  # parameters, not array values
-        ramp = base * done / warmup if exact else base * (done / warmup)
-        return xp.where(k < warmup, ramp, decay)
-
-    return inverse_sqrt
-
-
-@array_rule.register(OneCycle)
-@halving
-def _one_cycle(node: OneCycle) -> ArrayFn:
-    top, (total, peak) = node.max_lr, _counts(node.total_steps, node.peak_step)
-    start, end = top / node.initial_div, top / node.final_div
-
-    def one_cycle(xp: Any, k: Any) -> Any:
-        rise = start + 0.5 * (top - start) * (1.0 - xp.cos(pi * (k / peak)))
-        frac = (xp.clip(k, None, total) - peak) / (total - peak)
-        fall = end + 0.5 * (top - end) * (1.0 + xp.cos(pi * frac))
-        return xp.where(k <= peak, rise, fall)
-
-    return one_cycle
-
-
 def _ramp_factor(shape: str) -> Callable[[Any, Any], Any]:
-    """``f(p)`` of a non-linear warmup shape (``_scalar._ramp``), on a progress array."""
+    """``f(p)`` of the cosine or 1-sqrt warmup shape (``scalar._ramp``), on a progress
+    array; the linear and exponential ramps have arithmetic of their own."""
     if shape == "cosine":
         return lambda xp, p: 0.5 * (1.0 - xp.cos(pi * p))
-    return lambda xp, p: 1.0 - xp.sqrt(1.0 - p)
+    if shape == "1-sqrt":
+        return lambda xp, p: 1.0 - xp.sqrt(1.0 - p)
+    raise UnsupportedNodeError(f"the array evaluator has no ramp factor for shape {shape!r}")
 
 
-@array_rule.register
+@rule(ARRAY, WithWarmup)
 def _with_warmup(node: WithWarmup) -> ArrayFn:
     inner = compile_array(node.schedule)
-    (steps,), start, shape = _counts(node.warmup.steps), node.warmup.start_lr, node.warmup.shape
+    (steps,), start, shape = counts(node.warmup.steps), node.warmup.start_lr, node.warmup.shape
     span = low = high = 0.0  # bound for every shape: torch.compile cannot read unset cells
     half = False
     # In the unused branch of the linear ramp k runs on past its end, so there k is
@@ -566,10 +375,10 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
     return with_warmup
 
 
-@array_rule.register
+@rule(ARRAY, Phases)
 def _phases(node: Phases) -> ArrayFn:
     fns = [compile_array(phase) for phase in node.phases]
-    starts = _counts(*node.starts)
+    starts = counts(*node.starts)
 
     def phases(xp: Any, k: Any) -> Any:
         # A where-chain from the last phase back: phase i wherever k < starts[i + 1].
@@ -582,9 +391,9 @@ def _phases(node: Phases) -> ArrayFn:
     return phases
 
 
-@array_rule.register
+@rule(ARRAY, Bounded)
 def _bounded(node: Bounded) -> ArrayFn:
-    inner, (last,) = compile_array(node.schedule), _counts(node.steps - 1)
+    inner, (last,) = compile_array(node.schedule), counts(node.steps - 1)
 
     def bounded(xp: Any, k: Any) -> Any:
         return inner(xp, xp.clip(k, None, last))
@@ -592,7 +401,7 @@ def _bounded(node: Bounded) -> ArrayFn:
     return bounded
 
 
-@array_rule.register
+@rule(ARRAY, Scaled)
 def _scaled(node: Scaled) -> ArrayFn:
     inner, factor = compile_array(node.schedule), node.factor
 
@@ -602,99 +411,11 @@ def _scaled(node: Scaled) -> ArrayFn:
     return scaled
 
 
-@array_rule.register(Cyclic)
-@halving
-def _cyclic(node: Cyclic) -> ArrayFn:
-    base, height = node.base_lr, node.max_lr - node.base_lr
-    up, down = _counts(node.step_size_up, node.step_size_down or node.step_size_up)
-    mode, gamma = node.mode, node.gamma
-    # U + D may pass 2**53, and rounded down it would wrap a cycle at a step <= 2**53.
-    # Rounded up, no whole float lies between C and the float length, so every step
-    # below C (every step up to 2**53, in a cycle that long) is its own offset.
-    length = node.step_size_up + (node.step_size_down or node.step_size_up)
-    size = float(length)
-    if size < length:
-        size = nextafter(size, inf)
-
-    def cyclic(xp: Any, k: Any) -> Any:
-        t = k % size  # exact for whole floats, unlike floor(k / size)
-        # D - (t - U) is C - t without C, which may not be an exact float. XLA may turn
-        # t / U into t * (1 / U), a hair above 1 at the peak: clip it, and at 0 below.
-        wave = xp.clip(xp.where(t <= up, t / up, (down - (t - up)) / down), 0.0, 1.0)
-        if mode == "triangular":  # a parameter, not an array value
-            return base + height * wave * 1.0
-        scale = 0.5 ** ((k - t) / size) if mode == "triangular2" else power(xp, gamma, k)
-        return base + height * wave * scale
-
-    return cyclic
-
-
-@array_rule.register
-def _noam(node: Noam) -> ArrayFn:
-    factor, slope = node.scale * node.d_model**-0.5, node.warmup_steps**-1.5
-
-    def noam(xp: Any, k: Any) -> Any:
-        n = k + 1.0
-        return factor * xp.minimum(n**-0.5, n * slope)
-
-    return noam
-
-
-@array_rule.register(Decay)
-@halving
-def _decay(node: Decay) -> ArrayFn:
-    base, end, (total,), shape = node.base_lr, node.end_lr, _counts(node.steps), node.shape
-    if shape == "cosine":  # Cosine's own function, so the values are identical
-        return _cosine_curve(base, end, node.steps)
-
-    def decay(xp: Any, k: Any) -> Any:
-        done = xp.clip(k, None, total)
-        left = (total - done) / total  # as in _scalar: exactly 0 at the end, even under XLA
-        if shape == "1-sqrt":
-            return end + (base - end) * (left / (1.0 + xp.sqrt(done / total)))
-        return end + (base - end) * left
-
-    return decay
-
-
-@array_rule.register
-def _warmup_stable_decay(node: WarmupStableDecay) -> ArrayFn:
-    return compile_array(node.expand())
-
-
-@array_rule.register(Interpolate)
-@halving
-def _interpolate(node: Interpolate) -> ArrayFn:
-    points, cosine = [(float(s), v) for s, v in node.points], node.shape == "cosine"
-
-    def interpolate(xp: Any, k: Any) -> Any:
-        out = xp.full_like(k, points[-1][1])
-        # A where-chain from the last segment back: segment i wherever k < s_(i+1).
-        for (a, va), (b, vb) in zip(points[-2::-1], points[:0:-1], strict=True):
-            p = (xp.clip(k, a, b) - a) / (b - a)
-            if cosine:
-                p = 0.5 * (1.0 - xp.cos(pi * p))
-            out = xp.where(k < b, va + (vb - va) * p, out)
-        return out
-
-    return interpolate
-
-
-# ---------------------------------------------------------------------------------------
-# Dispatch and the public entry point. Keep this section last.
-
-# torch.compile cannot trace singledispatch's own dispatch (it calls abc.get_cache_token,
-# a C function) nor read its registry (a mappingproxy keyed by classes), but it traces a
-# plain dict. So compile_array looks rules up in this copy, taken once every rule above is
-# registered. A rule registered later is still found, through array_rule itself (the
-# entry for object), but torch.compile breaks its graph there: register rules above.
-_RULES: dict[type, Callable[[Any], ArrayFn]] = {**array_rule.registry, object: array_rule}
-
-
 def compile_array(node: Schedule) -> ArrayFn:
     """Compile ``node`` into ``fn(xp, k)`` over a float array of whole steps ``k >= 0``."""
-    rule = next(_RULES[cls] for cls in type(node).__mro__ if cls in _RULES)
-    return rule(node)
+    tree = lowered(node)
+    compiled: ArrayFn = require(ARRAY, tree)(tree)
+    return compiled
 
 
 def evaluate(schedule: Schedule, steps: Any) -> Any:

@@ -1,18 +1,28 @@
-"""Shaped decays and the warmup-stable-decay (WSD) schedule built from them."""
+"""Warmup-stable-decay: the ``Decay`` leaf and ``WarmupStableDecay``, which is defined by
+its operator form and so has no rules of its own."""
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from dataclasses import dataclass
+from math import sqrt
+from typing import Any
 
-from . import _validate as validate
-from ._base import Schedule, store
-from ._composites import Warmup
-from ._errors import ParameterTypeError, ParameterValueError
-from ._leaves import Constant
-from ._shapes import DECAY_SHAPES, WARMUP_SHAPES
+from ..core import validate
+from ..core.composites import Warmup
+from ..core.errors import ParameterTypeError, ParameterValueError
+from ..core.node import store
+from ..core.registry import ARRAY, RANGE, SCALAR, register, rule
+from ..core.schedule import Expanding, Schedule
+from ..core.shapes import DECAY_SHAPES, WARMUP_SHAPES
+from ..evaluators import array, bounds, scalar
+from ..evaluators.array import ArrayFn
+from ..evaluators.bounds import Range
+from ..evaluators.scalar import ScalarFn
+from .constant import Constant
+from .cosine import cosine_curve_array, cosine_curve_scalar
 
 
+@register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Decay(Schedule):
     """A decay from ``base_lr`` to ``end_lr`` over ``steps`` (``T``) with a chosen shape.
@@ -52,32 +62,9 @@ class Decay(Schedule):
         return self.steps
 
 
-class _Expanding(Schedule):
-    """A schedule defined as a tree of other nodes, built once and kept in a hidden slot.
-
-    Like ``_scalar_fn``, the slot is not a dataclass field: it is not in ``==``, ``hash``,
-    ``repr`` or pickles. Building the tree once, at construction, also keeps node
-    construction (and its validation) out of ``torch.compile`` and ``jax.jit`` traces.
-    """
-
-    __slots__ = ("_expanded",)
-
-    @abstractmethod
-    def _expansion(self) -> Schedule:
-        """Build the tree (called once)."""
-
-    def expand(self) -> Schedule:
-        """The same schedule written with operators (the form every evaluator runs)."""
-        try:
-            tree: Schedule = self._expanded  # type: ignore[attr-defined]
-        except AttributeError:
-            tree = self._expansion()
-            object.__setattr__(self, "_expanded", tree)
-        return tree
-
-
+@register
 @dataclass(frozen=True, slots=True, kw_only=True)
-class WarmupStableDecay(_Expanding):
+class WarmupStableDecay(Expanding):
     """Warmup, a stable plateau at ``peak_lr``, then a shaped decay to ``min_lr`` (WSD).
 
     From MiniCPM (Hu et al., 2024, arXiv:2404.06395) and Hägele et al., "Scaling Laws
@@ -201,3 +188,47 @@ class WarmupStableDecay(_Expanding):
             f"total_steps={self.total_steps!r}, {given}, "
             f"decay_shape={self.decay_shape!r}{warmup_shape})"
         )
+
+
+@rule(SCALAR, Decay)
+@scalar.halving
+def _decay_scalar(node: Decay) -> ScalarFn:
+    base, end, total, shape = node.base_lr, node.end_lr, node.steps, node.shape
+    if shape == "cosine":  # Cosine's own function, so the values are identical
+        return cosine_curve_scalar(base, end, total)
+    # With the steps left (total - k) / total, exactly 0 at the end in any backend:
+    # 1 - p, and 1 - sqrt(p) as (1 - p) / (1 + sqrt(p)), which also avoids cancellation.
+    if shape == "1-sqrt":
+
+        def sqrt_decay(k: int) -> float:
+            done = k if k < total else total
+            return end + (base - end) * ((total - done) / total / (1.0 + sqrt(done / total)))
+
+        return sqrt_decay
+
+    def linear_decay(k: int) -> float:
+        return end + (base - end) * ((total - (k if k < total else total)) / total)
+
+    return linear_decay
+
+
+@rule(ARRAY, Decay)
+@array.halving
+def _decay_array(node: Decay) -> ArrayFn:
+    base, end, (total,), shape = node.base_lr, node.end_lr, array.counts(node.steps), node.shape
+    if shape == "cosine":  # Cosine's own function, so the values are identical
+        return cosine_curve_array(base, end, node.steps)
+
+    def decay(xp: Any, k: Any) -> Any:
+        done = xp.clip(k, None, total)
+        left = (total - done) / total  # as in _scalar: exactly 0 at the end, even under XLA
+        if shape == "1-sqrt":
+            return end + (base - end) * (left / (1.0 + xp.sqrt(done / total)))
+        return end + (base - end) * left
+
+    return decay
+
+
+@rule(RANGE, Decay)
+def _decay_range(node: Decay) -> Range:
+    return bounds.between(node.base_lr, node.end_lr)

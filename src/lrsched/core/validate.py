@@ -5,7 +5,7 @@ import numbers
 import operator
 from typing import Any
 
-from ._errors import ParameterTypeError, ParameterValueError, StepError, StepTypeError
+from .errors import ParameterTypeError, ParameterValueError, StepError, StepTypeError
 
 # Error messages show at most this many characters of a value, and an int of more
 # digits by its digit count: str() of an int past 4300 digits raises ValueError, and a

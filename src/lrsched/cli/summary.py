@@ -3,10 +3,10 @@ the steps worth printing. Pure functions over the public API."""
 
 from __future__ import annotations
 
-from ._base import Schedule
-from ._composites import Phases, Scaled, WithWarmup
-from ._cyclic import Cyclic
-from ._leaves import CosineRestarts
+from ..core.composites import Phases, Scaled, WithWarmup
+from ..core.schedule import Schedule
+from ..schedules.cosine import CosineRestarts
+from ..schedules.cyclic import Cyclic
 
 OPEN_ENDED_MIN = 1000  # steps shown for a schedule that never ends and has no landmarks
 PEAK_SCAN = 100_000  # beyond this many steps the peak is searched on a sample

@@ -1,0 +1,144 @@
+"""``Schedule``: the base class of every schedule, with its operators and calling.
+
+Nodes hold data only. Calling a schedule asks the scalar evaluator for a function
+compiled from the node's tree; that function is cached in a hidden slot that is not a
+dataclass field, so it never shows in ``==``, ``hash``, ``repr`` or pickles. The nodes the
+operators build reach this module through the seam (``core/seam.py``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from . import validate
+from .errors import CompositionError
+from .node import Node, is_number
+from .seam import SEAM
+
+if TYPE_CHECKING:
+    from .composites import Bounded, Phases, Scaled
+
+
+def as_schedule(value: object, context: str) -> Schedule:
+    """Accept a schedule, or a number as a ``Constant``; anything else is an operand error."""
+    if isinstance(value, Schedule):
+        return value
+    if is_number(value):
+        return SEAM.constant(lr=value)
+    raise CompositionError(
+        f"{context} needs a schedule or a number, got {validate.describe(value)}"
+    )
+
+
+class Schedule(Node, ABC):
+    """A learning-rate schedule: an immutable value mapping a step (int >= 0) to a float.
+
+    Build them from the leaf classes and the operators:
+
+    - ``Warmup(steps=W, start_lr=x) >> s``: ramp from ``x`` to ``s(0)``, then run ``s``;
+    - ``a | b``: run ``a`` for its duration, then ``b`` on its own steps;
+    - ``s[:n]``: ``s`` for steps ``0..n-1``, then hold ``s(n - 1)``;
+    - ``s * k``, ``k * s``, ``s / k``: scale the curve by a number.
+    """
+
+    __slots__ = ("_lowered", "_measure", "_scalar_fn")
+    # NumPy scalars otherwise try to broadcast over us; this makes them defer to __rmul__.
+    __array_ufunc__ = None
+
+    @property
+    @abstractmethod
+    def duration(self) -> int | None:
+        """Steps the schedule runs before holding its final value, or None if it never ends."""
+
+    def __call__(self, step: int) -> float:
+        if step.__class__ is not int or step < 0:
+            step = validate.step(step)
+        try:
+            fn: Callable[[int], float] = self._scalar_fn  # type: ignore[attr-defined]
+        except AttributeError:
+            fn = SEAM.compile_scalar(self)
+            object.__setattr__(self, "_scalar_fn", fn)
+        return fn(step)
+
+    def __or__(self, other: object) -> Phases:
+        return SEAM.phases(phases=(self, as_schedule(other, "right side of |")))
+
+    def __ror__(self, other: object) -> Phases:
+        return SEAM.phases(phases=(as_schedule(other, "left side of |"), self))
+
+    def __rshift__(self, other: object) -> Schedule:
+        raise CompositionError(
+            f"only a Warmup can stand left of >>, got {type(self).__name__}; "
+            "to run schedules one after another use |, as in a | b"
+        )
+
+    def __rrshift__(self, other: object) -> Schedule:
+        raise CompositionError(
+            f"only a Warmup can stand left of >>, got {validate.describe(other)}"
+        )
+
+    def __mul__(self, factor: object) -> Scaled:
+        if not is_number(factor):
+            raise CompositionError(
+                f"a schedule can be multiplied by a number only, got {validate.describe(factor)}"
+            )
+        return SEAM.scaled(schedule=self, factor=factor)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, divisor: object) -> Scaled:
+        if not is_number(divisor):
+            raise CompositionError(
+                f"a schedule can be divided by a number only, got {validate.describe(divisor)}"
+            )
+        positive = validate.positive("divisor", divisor)
+        factor = validate.real(f"1 / divisor (divisor={divisor!r})", 1.0 / positive)
+        return SEAM.scaled(schedule=self, factor=factor)
+
+    def __rtruediv__(self, other: object) -> Schedule:
+        raise CompositionError(f"cannot divide {other!r} by a schedule")
+
+    def __getitem__(self, key: object) -> Bounded:
+        if not isinstance(key, slice) or key.start not in (None, 0) or key.step is not None:
+            raise CompositionError(
+                f"a schedule takes only the slice [:n] (bound it to n steps), got [{key!r}]; "
+                "to evaluate at a step, call it: s(step)"
+            )
+        if key.stop is None:
+            raise CompositionError("s[:n] needs an end n, got s[:]")
+        return SEAM.bounded(schedule=self, steps=key.stop)
+
+    # Without this, __getitem__ would make every schedule look iterable.
+    __iter__ = None
+
+
+class Expanding(Schedule):
+    """A schedule defined by a tree of other nodes (its operator form), which every
+    evaluator runs in its place: such a class registers no rules of its own.
+
+    The tree is built once, by the constructor (so its checks run then, never inside a
+    ``jax.jit`` or ``torch.compile`` trace), and kept in a hidden slot that is not a field:
+    not in ``==``, ``hash``, ``repr`` or pickles.
+    """
+
+    __slots__ = ()
+
+    @abstractmethod
+    def _expansion(self) -> Schedule:
+        """Build the tree (called once)."""
+
+    def expand(self) -> Schedule:
+        """The same schedule written with operators (the form every evaluator runs)."""
+        try:
+            tree: Schedule = self._lowered  # type: ignore[attr-defined]
+        except AttributeError:
+            tree = self._expansion()
+            object.__setattr__(self, "_lowered", tree)
+        return tree
+
+
+def lowered(node: Schedule) -> Schedule:
+    """The tree an evaluator runs for ``node``: its expansion, or ``node`` itself."""
+    return node.expand() if isinstance(node, Expanding) else node

@@ -1,0 +1,46 @@
+"""The seam between the model and the layers built on it.
+
+The operators of ``Schedule`` build composites (``a | b`` is a ``Phases``), a number
+operand becomes a ``Constant``, ``s(k)`` compiles with the scalar evaluator, ``Scaled``
+checks its factor against the range evaluator and ``to_dict`` writes the dict form. Each
+of those lives in a module that imports the model, so the model cannot import it back:
+instead each installs itself here when ``lrsched`` is imported (``install``), and the
+model calls through ``SEAM``. This is the one place where the layers meet in a cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .composites import Bounded, Phases, Scaled
+    from .node import Node
+    from .schedule import Schedule
+
+
+def _missing(*args: object, **kwargs: object) -> Any:
+    raise RuntimeError("import lrsched (the package) before using its modules")
+
+
+class Seam:
+    """What the model calls but cannot import; ``install`` fills it in."""
+
+    phases: Callable[..., Phases] = _missing
+    bounded: Callable[..., Bounded] = _missing
+    scaled: Callable[..., Scaled] = _missing
+    constant: Callable[..., Schedule] = _missing
+    compile_scalar: Callable[[Schedule], Callable[[int], float]] = _missing
+    value_range: Callable[[Schedule], tuple[float, float]] = _missing
+    to_dict: Callable[[Node], dict[str, Any]] = _missing
+
+
+SEAM = Seam()
+
+
+def install(**parts: Callable[..., Any]) -> None:
+    """Fill in parts of the seam by name, as the modules that define them are imported."""
+    for name, part in parts.items():
+        if not hasattr(Seam, name):
+            raise AttributeError(f"the seam has no part named {name!r}")
+        setattr(SEAM, name, part)
