@@ -22,6 +22,7 @@ from lrsched import (
     Schedule,
     StepDecay,
     Warmup,
+    WarmupCosine,
     WarmupStableDecay,
 )
 
@@ -73,7 +74,11 @@ def main() -> None:
         # The same warmup-stable-decay, written with operators.
         Warmup(steps=100, start_lr=0.0) >> Constant(lr=1e-3)[:700]
         | Decay(base_lr=1e-3, end_lr=1e-5, steps=200, shape="1-sqrt"),
+        # The same warmup and cosine, in one node whose total_steps counts the warmup.
+        WarmupCosine(peak_lr=1e-3, min_lr=1e-5, start_lr=0.0, warmup_steps=100, total_steps=total),
         Warmup(steps=300, start_lr=1e-5, shape="exponential") >> cosine,
+        # Any schedule scaled by a number.
+        Exponential(base_lr=1.0, gamma=0.996) * 1e-3,
         Warmup(steps=300, start_lr=0.0, shape="cosine") >> cosine,
         Interpolate(points=((0, 1e-4), (200, 1e-3), (600, 3e-4), (1000, 0.0)), shape="cosine"),
     ]

@@ -1,17 +1,22 @@
 """Hypothesis strategies: valid parameters for every node, and random schedule trees.
 
-Every node type must appear here, so the tree properties (round trips, bounds,
-evaluator agreement) cover it. The module-level strategies keep rates in a realistic
-range so that properties check formulas, not float overflow; ``huge_rates`` builds the
-same node and tree strategies over rates up to the float maximum and down to the
-smallest subnormal (``tests/hostile/test_overflow.py``).
+``STRATEGIES`` maps every registered node class to its strategy, and the random trees
+draw their leaves from it, so the tree properties (round trips, bounds, evaluator
+agreement) cover every class listed there; ``EXAMPLES`` holds fixed schedules that use
+each class, for the tests that run one schedule at a time (the array backends).
+``tests/test_registry.py`` fails naming a registered class missing from either.
+
+The module-level strategies keep rates in a realistic range so that properties check
+formulas, not float overflow; ``huge_rates`` builds the same node and tree strategies
+over rates up to the float maximum and down to the smallest subnormal
+(``tests/hostile/test_overflow.py``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import accumulate
 
 from hypothesis import strategies as st
@@ -37,10 +42,12 @@ from lrsched import (
     Schedule,
     StepDecay,
     Warmup,
+    WarmupCosine,
     WarmupStableDecay,
     WithWarmup,
     value_range,
 )
+from lrsched.core.node import Node
 
 counts = st.integers(min_value=1, max_value=500)
 # From far below any real decay (underflow to 0 must be 0.0, never an error) up to 1.
@@ -78,11 +85,14 @@ class Trees:
     decays: st.SearchStrategy[Schedule]
     interpolates: st.SearchStrategy[Schedule]
     warmup_stable_decays: st.SearchStrategy[Schedule]
+    warmup_cosines: st.SearchStrategy[Schedule]
     linear_warmups: st.SearchStrategy[Warmup]
     warmups: st.SearchStrategy[Warmup]
     leaves: st.SearchStrategy[Schedule]
     trees: st.SearchStrategy[Schedule]
     into: Callable[[Schedule], st.SearchStrategy[Warmup]]
+    # Every registered node class (leaves, composites and Warmup) to a strategy for it.
+    strategies: dict[type[Node], st.SearchStrategy[Node]]
 
 
 def make_trees(
@@ -202,6 +212,28 @@ def make_trees(
             # step, where an exponential warmup cannot end.
             return WarmupStableDecay(**parameters)  # type: ignore[arg-type]
 
+    @st.composite
+    def warmup_cosines(draw: st.DrawFn) -> WarmupCosine:
+        warmup = draw(st.integers(min_value=0, max_value=200))
+        shape = draw(warmup_shapes)
+        peak = draw(positive_rates if shape == "exponential" else rates)
+        start = draw(positive_rates if shape == "exponential" else rates)
+        if shape == "exponential":
+            start = spanned(start, peak)
+        parameters = {
+            "peak_lr": peak,
+            "min_lr": draw(rates),
+            "start_lr": start,
+            "warmup_steps": warmup,
+            "total_steps": warmup + draw(counts),
+        }
+        try:
+            return WarmupCosine(warmup_shape=shape, **parameters)  # type: ignore[arg-type]
+        except CompositionError:
+            # A cosine from a tiny peak_lr up to a huge min_lr rounds to 0 at its first
+            # step, where an exponential warmup cannot end.
+            return WarmupCosine(**parameters)  # type: ignore[arg-type]
+
     linear_warmups = st.builds(Warmup, steps=counts, start_lr=rates)
     shaped_warmups = st.one_of(
         st.builds(
@@ -211,23 +243,26 @@ def make_trees(
     )
     warmups = st.one_of(linear_warmups, shaped_warmups)
 
-    leaves: st.SearchStrategy[Schedule] = st.one_of(
-        constants,
-        step_decays,
-        multi_steps,
-        exponentials,
-        linears,
-        polynomials,
-        cosines,
-        cosine_restarts,
-        inverse_sqrts,
-        one_cycles,
-        cyclics,
-        noams,
-        decays,
-        warmup_stable_decays(),
-        interpolates,
-    )
+    # The leaf classes; the tree strategy draws its leaves from exactly these.
+    leaf_strategies: dict[type[Node], st.SearchStrategy[Node]] = {
+        Constant: constants,
+        StepDecay: step_decays,
+        MultiStep: multi_steps,
+        Exponential: exponentials,
+        Linear: linears,
+        Polynomial: polynomials,
+        Cosine: cosines,
+        CosineRestarts: cosine_restarts,
+        InverseSqrt: inverse_sqrts,
+        OneCycle: one_cycles,
+        Cyclic: cyclics,
+        Noam: noams,
+        Decay: decays,
+        WarmupStableDecay: warmup_stable_decays(),
+        WarmupCosine: warmup_cosines(),
+        Interpolate: interpolates,
+    }
+    leaves: st.SearchStrategy[Schedule] = st.one_of(*leaf_strategies.values())
 
     def bounded(schedule: Schedule) -> st.SearchStrategy[Schedule]:
         """``schedule`` itself if it ends, else ``schedule[:n]`` for a random ``n``."""
@@ -262,16 +297,21 @@ def make_trees(
             factor = FLOAT_MAX / peak * 0.5 * (factor / (1.0 + factor))
         return Scaled(schedule=schedule, factor=factor)
 
+    def composites(
+        children: st.SearchStrategy[Schedule],
+    ) -> dict[type[Node], st.SearchStrategy[Node]]:
+        """A strategy for each composite class, over ``children``."""
+        return {
+            WithWarmup: children.flatmap(
+                lambda s: into(s).map(lambda w: WithWarmup(warmup=w, schedule=s))
+            ),
+            Phases: phases(children),
+            Bounded: st.builds(lambda s, n: Bounded(schedule=s, steps=n), children, counts),
+            Scaled: st.builds(scaled, children, factors),
+        }
+
     def extend(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule]:
-        with_warmups = children.flatmap(
-            lambda s: into(s).map(lambda w: WithWarmup(warmup=w, schedule=s))
-        )
-        return st.one_of(
-            with_warmups,
-            phases(children),
-            st.builds(lambda s, n: Bounded(schedule=s, steps=n), children, counts),
-            st.builds(scaled, children, factors),
-        )
+        return st.one_of(*composites(children).values())
 
     return Trees(
         rates=rates,
@@ -291,11 +331,13 @@ def make_trees(
         decays=decays,
         interpolates=interpolates,
         warmup_stable_decays=warmup_stable_decays(),
+        warmup_cosines=warmup_cosines(),
         linear_warmups=linear_warmups,
         warmups=warmups,
         leaves=leaves,
         trees=st.recursive(leaves, extend, max_leaves=8),
         into=into,
+        strategies={**leaf_strategies, **composites(leaves), Warmup: warmups},
     )
 
 
@@ -342,8 +384,10 @@ decays = realistic.decays
 interpolates = realistic.interpolates
 linear_warmups = realistic.linear_warmups
 warmups = realistic.warmups
+warmup_cosines = realistic.warmup_cosines
 leaves = realistic.leaves
 trees = realistic.trees
+STRATEGIES = realistic.strategies
 
 
 def warmups_into(schedule: Schedule) -> st.SearchStrategy[Warmup]:
@@ -354,3 +398,108 @@ def warmups_into(schedule: Schedule) -> st.SearchStrategy[Warmup]:
 def warmup_stable_decays() -> st.SearchStrategy[Schedule]:
     """WSD schedules over realistic rates (a function, as before: callers call it)."""
     return realistic.warmup_stable_decays
+
+
+# Fixed schedules that use each registered class, for tests that run one schedule at a
+# time. Boundaries where a fused multiply-add or a reciprocal in place of a division (both
+# allowed to XLA and inductor) could tip a comparison: step sizes and cycle factors that
+# are not powers of two, fractional powers, every shape of the shaped nodes.
+_COSINE = Cosine(base_lr=1.0, min_lr=0.0, total_steps=20)
+EXAMPLES: dict[type[Node], list[Schedule]] = {
+    Constant: [Constant(lr=0.3)],
+    StepDecay: [
+        StepDecay(base_lr=1.0, gamma=0.5, step_size=3),
+        StepDecay(base_lr=1.0, gamma=0.9, step_size=7),
+        StepDecay(base_lr=1.0, gamma=0.9, step_size=10),
+    ],
+    MultiStep: [MultiStep(base_lr=1.0, milestones=(5, 9, 9), gamma=0.5)],
+    Exponential: [Exponential(base_lr=1.0, gamma=0.99)],
+    Linear: [Linear(base_lr=0.0, end_lr=1.0, total_steps=40)],
+    Polynomial: [Polynomial(base_lr=0.5, end_lr=0.1, total_steps=40, power=0.5)],
+    Cosine: [Cosine(base_lr=1.0, min_lr=0.1, total_steps=30)],
+    CosineRestarts: [
+        CosineRestarts(base_lr=1.0, min_lr=0.0, period=5, t_mult=1),
+        CosineRestarts(base_lr=1.0, min_lr=0.0, period=10, t_mult=1),
+        CosineRestarts(base_lr=1.0, min_lr=0.0, period=3, t_mult=4),
+        CosineRestarts(base_lr=1.0, min_lr=0.0, period=7, t_mult=3),
+    ],
+    InverseSqrt: [InverseSqrt(base_lr=1.0, warmup_steps=6)],
+    OneCycle: [
+        OneCycle(max_lr=1.0, total_steps=50, pct_start=0.3, initial_div=25.0, final_div=1e4)
+    ],
+    Cyclic: [
+        Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=4),
+        Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=3, step_size_down=7, mode="triangular2"),
+        Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=5, mode="exp_range", gamma=0.99),
+        Cyclic(base_lr=1.0, max_lr=0.0, step_size_up=5, step_size_down=3),
+    ],
+    Noam: [Noam(d_model=512, warmup_steps=6, scale=1.0), Noam(d_model=64, warmup_steps=10)],
+    Decay: [
+        Decay(base_lr=1.0, end_lr=end, steps=steps, shape=shape)
+        for shape in ("linear", "cosine", "1-sqrt")
+        for end, steps in ((0.1, 30), (0.0, 5), (0.0, 3))
+    ],
+    Interpolate: [
+        Interpolate(points=((0, 0.0), (3, 1.0), (10, 0.5), (17, 0.1)), shape="cosine"),
+        Interpolate(points=((0, 0.0), (10, 1.0), (30, 0.1)), shape="linear"),
+    ],
+    WarmupStableDecay: [
+        WarmupStableDecay(
+            peak_lr=1.0,
+            min_lr=0.01,
+            start_lr=0.1,
+            warmup_steps=7,
+            total_steps=60,
+            decay_steps=21,
+            decay_shape="cosine",
+            warmup_shape="exponential",
+        ),
+        WarmupStableDecay(
+            peak_lr=1.0,
+            min_lr=0.1,
+            start_lr=0.01,
+            warmup_steps=5,
+            total_steps=40,
+            decay_fraction=0.3,
+            decay_shape="1-sqrt",
+        ),
+    ],
+    WarmupCosine: [
+        WarmupCosine(peak_lr=1.0, min_lr=0.01, start_lr=0.0, warmup_steps=7, total_steps=50),
+        WarmupCosine(
+            peak_lr=1.0,
+            min_lr=0.0,
+            start_lr=0.05,
+            warmup_steps=9,
+            total_steps=40,
+            warmup_shape="exponential",
+        ),
+    ],
+    Warmup: [
+        Warmup(steps=9, start_lr=0.1, shape=shape)
+        >> Linear(base_lr=1.0, end_lr=0.0, total_steps=30)
+        for shape in ("cosine", "1-sqrt", "exponential")
+    ],
+    WithWarmup: [Warmup(steps=8, start_lr=0.0, shape="cosine") >> Constant(lr=1.0)],
+    Phases: [
+        (Warmup(steps=7, start_lr=0.0) >> _COSINE)
+        | Linear(base_lr=0.5, end_lr=0.1, total_steps=11)[:6]
+        | Constant(lr=0.05) * 3.0
+    ],
+    Bounded: [Linear(base_lr=1.0, end_lr=0.0, total_steps=10)[:3] | 0.3],
+    Scaled: [_COSINE * 2.5],
+}
+
+
+def nodes_in(node: object) -> list[Node]:
+    """``node`` and every node under it, depth first."""
+    if isinstance(node, tuple):
+        return [n for item in node for n in nodes_in(item)]
+    if not isinstance(node, Node):
+        return []
+    return [node] + [n for field in fields(node) for n in nodes_in(getattr(node, field.name))]  # type: ignore[arg-type]
+
+
+def examples() -> list[Schedule]:
+    """Every schedule of ``EXAMPLES``, once each, in order."""
+    return list(dict.fromkeys(s for listed in EXAMPLES.values() for s in listed))

@@ -51,7 +51,7 @@ def _warmup_shapes(node: object) -> set[str]:
 @pytest.mark.parametrize("path", DICTS, ids=lambda p: p.name)
 def test_golden_dict_forms_read_back_the_same(path: Path) -> None:
     data: dict[str, Any] = json.loads(path.read_text())
-    assert len(data["records"]) >= 20
+    assert len(data["records"]) >= 4
     for record in data["records"]:
         schedule = from_dict(record["dict"])
         assert repr(schedule) == record["repr"]

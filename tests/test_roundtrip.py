@@ -92,7 +92,7 @@ def test_pickle_loads_in_another_process(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", sorted(GOLDEN.glob("v*.pkl")), ids=lambda p: p.name)
 def test_golden_checkpoints_still_load_with_the_same_values(path: Path) -> None:
     data = pickle.loads(path.read_bytes())
-    assert len(data["records"]) >= 10
+    assert len(data["records"]) >= 4
     for schedule, text, values in data["records"]:
         assert repr(schedule) == text
         assert eval(text, dict(NAMESPACE)) == schedule

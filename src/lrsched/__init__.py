@@ -47,7 +47,7 @@ from .legacy import (
     with_warmup,
 )
 from .schedules.constant import Constant
-from .schedules.cosine import Cosine, CosineRestarts
+from .schedules.cosine import Cosine, CosineRestarts, WarmupCosine
 from .schedules.cyclic import Cyclic
 from .schedules.decays import Exponential, MultiStep, StepDecay
 from .schedules.interpolate import Interpolate
@@ -56,7 +56,7 @@ from .schedules.one_cycle import OneCycle
 from .schedules.polynomial import Linear, Polynomial
 from .schedules.wsd import Decay, WarmupStableDecay
 
-__version__ = "0.2.0"
+__version__ = "0.3.0.dev0"
 
 __all__ = [
     "MAX_DEPTH",
@@ -91,6 +91,7 @@ __all__ = [
     "TreeSizeError",
     "UnsupportedNodeError",
     "Warmup",
+    "WarmupCosine",
     "WarmupStableDecay",
     "WithWarmup",
     "constant",

@@ -28,6 +28,7 @@ from lrsched import (
     Polynomial,
     StepDecay,
     Warmup,
+    WarmupCosine,
     WarmupStableDecay,
 )
 
@@ -92,13 +93,42 @@ def modern_schedules() -> list[lrsched.Schedule]:
     ]
 
 
+def v0_3_0_schedules() -> list[lrsched.Schedule]:
+    """The nodes added in 0.3.0."""
+    return [
+        WarmupCosine(peak_lr=1e-3, min_lr=1e-5, start_lr=0.0, warmup_steps=100, total_steps=1000),
+        WarmupCosine(
+            peak_lr=1e-3,
+            min_lr=0.0,
+            start_lr=1e-6,
+            warmup_steps=50,
+            total_steps=5000,
+            warmup_shape="exponential",
+        ),
+        WarmupCosine(peak_lr=0.1, min_lr=0.0, start_lr=0.0, warmup_steps=0, total_steps=999),
+        WarmupCosine(peak_lr=0.1, min_lr=1e-3, start_lr=0.0, warmup_steps=10, total_steps=20)[:15]
+        | Constant(lr=1e-3),
+    ]
+
+
 # Each golden file: the schedules it holds, written once by the release in its name.
-FILES = {"v0.2.0.pkl": golden_schedules, "v0.2.0-modern.pkl": modern_schedules}
+FILES = {
+    "v0.2.0.pkl": golden_schedules,
+    "v0.2.0-modern.pkl": modern_schedules,
+    "v0.3.0.dev0.pkl": v0_3_0_schedules,
+}
 
 
-def write_dict_forms(path: Path) -> None:
-    """The dict form, repr and values of every golden schedule, as JSON."""
-    schedules = [*golden_schedules(), *modern_schedules()]
+# Each golden file: the schedules it holds, written once by the release in its name.
+FILES = {
+    "v0.2.0.pkl": golden_schedules,
+    "v0.2.0-modern.pkl": modern_schedules,
+    "v0.3.0.dev0.pkl": v0_3_0_schedules,
+}
+
+
+def write_dict_forms(path: Path, schedules: list[lrsched.Schedule]) -> None:
+    """The dict form, repr and values of each schedule, as JSON."""
     records = [
         {"dict": s.to_dict(), "repr": repr(s), "values": [s(k) for k in STEPS]} for s in schedules
     ]
@@ -107,18 +137,21 @@ def write_dict_forms(path: Path) -> None:
 
 
 def main() -> None:
-    dicts = Path(__file__).with_name(f"v{lrsched.__version__}-dicts.json")
+    version = lrsched.__version__
+    mine = [schedules for name, schedules in FILES.items() if name.startswith(f"v{version}.")]
+    mine += [s for name, s in FILES.items() if name.startswith(f"v{version}-")]
+    dicts = Path(__file__).with_name(f"v{version}-dicts.json")
     if dicts.exists():
         print(f"{dicts} exists; golden files are never rewritten")
     else:
-        write_dict_forms(dicts)
+        write_dict_forms(dicts, [s for schedules in mine for s in schedules()])
     for name, schedules in FILES.items():
         path = Path(__file__).with_name(name)
         if path.exists():
             print(f"{path} exists; golden files are never rewritten")
             continue
-        if not name.startswith(f"v{lrsched.__version__}"):
-            sys.exit(f"{name} names a release other than the running {lrsched.__version__}")
+        if not name.startswith(f"v{version}"):
+            sys.exit(f"{name} names a release other than the running {version}")
         records = [(s, repr(s), [s(k) for k in STEPS]) for s in schedules()]
         path.write_bytes(pickle.dumps({"steps": STEPS, "records": records}, protocol=2))
         print(f"wrote {len(records)} schedules to {path}")

@@ -1,4 +1,4 @@
-"""The array rules of the new schedules on torch (eager and ``torch.compile(fullgraph=True)``)
+"""The array rules of every schedule on torch (eager and ``torch.compile(fullgraph=True)``)
 and JAX (``jax.jit`` in x64): the same values as the scalar evaluator, no graph breaks.
 
 Run by the nox ``integrations`` session; the default suite skips these when a library is
@@ -12,51 +12,11 @@ from typing import Any
 
 import pytest
 
-from lrsched import (
-    Constant,
-    Cyclic,
-    Decay,
-    Interpolate,
-    Linear,
-    Noam,
-    Schedule,
-    Warmup,
-    WarmupStableDecay,
-    evaluate,
-    value_range,
-)
+from lrsched import Schedule, evaluate, value_range
+from strategies import examples
 
-SCHEDULES: list[Schedule] = [
-    Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=4),
-    Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=4, step_size_down=3, mode="triangular2"),
-    Cyclic(base_lr=0.1, max_lr=1.0, step_size_up=4, mode="exp_range", gamma=0.9),
-    Cyclic(base_lr=1.0, max_lr=0.0, step_size_up=5, step_size_down=3),
-    Noam(d_model=64, warmup_steps=10),
-    *(
-        Decay(base_lr=1.0, end_lr=end, steps=steps, shape=shape)
-        for shape in ("linear", "cosine", "1-sqrt")
-        for end, steps in ((0.1, 20), (0.0, 5), (0.0, 3))
-    ),
-    *(
-        WarmupStableDecay(
-            peak_lr=1.0,
-            min_lr=0.1,
-            start_lr=0.01,
-            warmup_steps=5,
-            total_steps=40,
-            decay_fraction=0.3,
-            decay_shape="cosine",
-            warmup_shape=shape,
-        )
-        for shape in ("linear", "exponential")
-    ),
-    Interpolate(points=((0, 0.0), (10, 1.0), (30, 0.1)), shape="cosine"),
-    *(
-        Warmup(steps=8, start_lr=0.1, shape=shape) >> Linear(base_lr=1.0, end_lr=0.5, total_steps=5)
-        for shape in ("cosine", "1-sqrt", "exponential")
-    ),
-    Warmup(steps=8, start_lr=0.0, shape="cosine") >> Constant(lr=1.0),
-]
+# Every fixed example of tests/strategies.py: one or more schedules per registered class.
+SCHEDULES: list[Schedule] = examples()
 STEPS = 60
 
 

@@ -10,7 +10,18 @@ from typing import Any
 
 from . import validate
 from .errors import CompositionError, ParameterTypeError, ParameterValueError
-from .node import ATOM, HANDOFF, PHASES, PRODUCT, Node, check_size, operand_repr, restore, store
+from .node import (
+    ATOM,
+    HANDOFF,
+    PHASES,
+    PRODUCT,
+    Node,
+    check_size,
+    keyword_repr,
+    operand_repr,
+    restore,
+    store,
+)
 from .registry import register
 from .schedule import Schedule, as_schedule
 from .seam import SEAM, install
@@ -77,9 +88,7 @@ class Warmup(Node):
                 f"start at 0), got {self.start_lr!r}; use shape='linear' or 'cosine' from 0"
             )
 
-    def __repr__(self) -> str:
-        shape = "" if self.shape == "linear" else f", shape={self.shape!r}"
-        return f"Warmup(steps={self.steps!r}, start_lr={self.start_lr!r}{shape})"
+    __repr__ = keyword_repr
 
     def __reduce__(self) -> tuple[Any, ...]:
         values: dict[str, Any] = {"steps": self.steps, "start_lr": self.start_lr}

@@ -38,6 +38,17 @@ def store(obj: object, **values: object) -> None:
         object.__setattr__(obj, name, value)
 
 
+def keyword_repr(node: object) -> str:
+    """``Name(field=value, ...)`` leaving out the fields at their default, as the nodes
+    print that gained a defaulted field after 0.1.0 (a ``Warmup``'s ``shape``)."""
+    parts = []
+    for field in fields(node):  # type: ignore[arg-type]
+        value = getattr(node, field.name)
+        if field.default is MISSING or value != field.default:
+            parts.append(f"{field.name}={value!r}")
+    return f"{type(node).__name__}({', '.join(parts)})"
+
+
 def operand_repr(node: object, minimum: int) -> str:
     """``repr(node)``, parenthesised when it binds more loosely than ``minimum``."""
     text = repr(node)

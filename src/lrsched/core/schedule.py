@@ -129,6 +129,10 @@ class Expanding(Schedule):
     def _expansion(self) -> Schedule:
         """Build the tree (called once)."""
 
+    @property
+    def duration(self) -> int | None:
+        return self.expand().duration
+
     def expand(self) -> Schedule:
         """The same schedule written with operators (the form every evaluator runs)."""
         try:

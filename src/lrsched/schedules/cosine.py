@@ -8,9 +8,12 @@ from math import cos, floor, log, pi
 from typing import Any
 
 from ..core import validate
-from ..core.node import store
+from ..core.composites import Warmup
+from ..core.errors import ParameterValueError
+from ..core.node import keyword_repr, store
 from ..core.registry import ARRAY, RANGE, SCALAR, register, rule
-from ..core.schedule import Schedule
+from ..core.schedule import Expanding, Schedule
+from ..core.shapes import WARMUP_SHAPES
 from ..evaluators import array, bounds, scalar
 from ..evaluators.array import ArrayFn
 from ..evaluators.bounds import Range
@@ -73,6 +76,85 @@ class CosineRestarts(Schedule):
     @property
     def duration(self) -> int | None:
         return None
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarmupCosine(Expanding):
+    """A warmup to ``peak_lr``, then a cosine decay to ``min_lr``, in ``total_steps`` steps
+    that count the warmup: the most used schedule in the field.
+
+    With ``W = warmup_steps``, ``T = total_steps``, ``a = start_lr``, ``p = peak_lr``,
+    ``m = min_lr``:
+
+    - ``k < W``: the ramp of ``Warmup(steps=W, start_lr=a, shape=warmup_shape)`` from
+      ``a`` to ``p``; for the default linear shape ``lr(k) = a + (p - a) * k / W``;
+    - ``W <= k < T``: ``lr(k) = m + (p - m) * (1 + cos(pi * (k - W) / (T - W))) / 2``;
+    - ``k >= T``: ``lr(k) = m``.
+
+    So ``lr(0) = a``, ``lr(W) = p`` (the peak), ``lr(T) = m``. ``W`` may be 0 (no
+    warmup); ``T > W``. Duration ``T``. It is, at every step, its operator form
+    ``Warmup(steps=W, start_lr=a, shape=warmup_shape) >> Cosine(base_lr=p, min_lr=m,
+    total_steps=T - W)``, which ``expand()`` returns and every evaluator runs, so a config
+    names the schedule without arithmetic on step counts.
+
+    References, with the same counting of ``T``:
+
+    - optax ``warmup_cosine_decay_schedule(init_value=a, peak_value=p,
+      warmup_steps=W, decay_steps=T, end_value=m)`` (its ``exponent=1.0``);
+    - transformers ``get_cosine_schedule_with_warmup(opt, num_warmup_steps=W,
+      num_training_steps=T)`` with base rate ``lr`` is ``peak_lr=lr, min_lr=0.0,
+      start_lr=0.0``, up to step ``T`` (past it transformers' cosine rises again;
+      lrsched holds ``m``), and its default ``num_cycles=0.5`` only.
+
+    >>> s = WarmupCosine(peak_lr=1.0, min_lr=0.0, start_lr=0.0, warmup_steps=10, total_steps=110)
+    >>> s(0), s(5), s(10), s(60), s(110)
+    (0.0, 0.5, 1.0, 0.5, 0.0)
+    """
+
+    peak_lr: float
+    min_lr: float
+    start_lr: float
+    warmup_steps: int
+    total_steps: int
+    warmup_shape: str = "linear"
+
+    def __post_init__(self) -> None:
+        store(
+            self,
+            peak_lr=validate.rate("peak_lr", self.peak_lr),
+            min_lr=validate.rate("min_lr", self.min_lr),
+            start_lr=validate.rate("start_lr", self.start_lr),
+            warmup_steps=validate.count("warmup_steps", self.warmup_steps, minimum=0),
+            total_steps=validate.count("total_steps", self.total_steps),
+            warmup_shape=validate.choice("warmup_shape", self.warmup_shape, WARMUP_SHAPES),
+        )
+        if self.total_steps <= self.warmup_steps:
+            raise ParameterValueError(
+                "total_steps counts the warmup, so it must be > warmup_steps, got "
+                f"total_steps={self.total_steps!r}, warmup_steps={self.warmup_steps!r}"
+            )
+        exponential = self.warmup_steps and self.warmup_shape == "exponential"
+        if exponential and (self.start_lr == 0.0 or self.peak_lr == 0.0):
+            raise ParameterValueError(
+                "start_lr and peak_lr must be > 0 for warmup_shape='exponential', got "
+                f"start_lr={self.start_lr!r}, peak_lr={self.peak_lr!r}"
+            )
+        self.expand()  # builds and checks the tree (an exponential ramp's ratio, too)
+
+    __repr__ = keyword_repr
+
+    def _expansion(self) -> Schedule:
+        decay = Cosine(
+            base_lr=self.peak_lr,
+            min_lr=self.min_lr,
+            total_steps=self.total_steps - self.warmup_steps,
+        )
+        if not self.warmup_steps:
+            return decay
+        warmup = Warmup(steps=self.warmup_steps, start_lr=self.start_lr, shape=self.warmup_shape)
+        tree: Schedule = warmup >> decay
+        return tree
 
 
 def cosine_curve_scalar(base: float, low: float, total: int) -> ScalarFn:

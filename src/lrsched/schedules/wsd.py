@@ -10,7 +10,7 @@ from typing import Any
 from ..core import validate
 from ..core.composites import Warmup
 from ..core.errors import ParameterTypeError, ParameterValueError
-from ..core.node import store
+from ..core.node import keyword_repr, store
 from ..core.registry import ARRAY, RANGE, SCALAR, register, rule
 from ..core.schedule import Expanding, Schedule
 from ..core.shapes import DECAY_SHAPES, WARMUP_SHAPES
@@ -174,20 +174,7 @@ class WarmupStableDecay(Expanding):
     def duration(self) -> int | None:
         return self.total_steps
 
-    def __repr__(self) -> str:
-        given = (
-            f"decay_steps={self.decay_steps!r}"
-            if self.decay_steps is not None
-            else f"decay_fraction={self.decay_fraction!r}"
-        )
-        shape = self.warmup_shape
-        warmup_shape = "" if shape == "linear" else f", warmup_shape={shape!r}"
-        return (
-            f"WarmupStableDecay(peak_lr={self.peak_lr!r}, min_lr={self.min_lr!r}, "
-            f"start_lr={self.start_lr!r}, warmup_steps={self.warmup_steps!r}, "
-            f"total_steps={self.total_steps!r}, {given}, "
-            f"decay_shape={self.decay_shape!r}{warmup_shape})"
-        )
+    __repr__ = keyword_repr
 
 
 @rule(SCALAR, Decay)
