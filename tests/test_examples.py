@@ -7,27 +7,24 @@ from __future__ import annotations
 import math
 import re
 import runpy
-import sys
 from pathlib import Path
 
 import pytest
 
 from lrsched import Schedule, parse
 from lrsched.core import registry
-
-sys.path.insert(0, str(Path(__file__).parent))
 from strategies import nodes_in
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "show_schedules.py"
-CHART = re.compile(r"^  (\S.{59})  \[(\S+) \.\. (\S+)\] over 1000 steps$")
-# Worked out by hand: (repr, lowest, highest rate over steps 0..999).
+CHART = re.compile(r"^  (.{60})  \[(\S+) \.\. (\S+)\] over 1000 steps$")
+# Worked out by hand: the lowest and highest rate over steps 0..999.
 KNOWN = {
     "Constant(lr=0.001)": ("1.00e-03", "1.00e-03"),
     "StepDecay(base_lr=0.001, gamma=0.5, step_size=250)": ("1.25e-04", "1.00e-03"),
     "MultiStep(base_lr=0.001, milestones=(300, 600, 900), gamma=0.3)": ("2.70e-05", "1.00e-03"),
     # 1e-3 - (1e-3 - 1e-5) * 999 / 1000 at the last step.
     "Linear(base_lr=0.001, end_lr=1e-05, total_steps=1000)": ("1.10e-05", "1.00e-03"),
-    # 0.1 ** 0.5 * 1e-3 at step 1000 / 10, the peak of a 100-step warmup.
+    # 0 at step 0, the peak base_lr at the end of the 100-step warmup.
     "InverseSqrt(base_lr=0.001, warmup_steps=100)": ("0.00e+00", "1.00e-03"),
 }
 
@@ -35,9 +32,8 @@ KNOWN = {
 def gallery(capsys: pytest.CaptureFixture[str]) -> list[tuple[Schedule, str, str, str, str]]:
     """``(schedule, head, sparkline, low, high)`` for each block the script prints."""
     runpy.run_path(str(EXAMPLE), run_name="__main__")
-    blocks = capsys.readouterr().out.strip().split("\n\n")
     printed = []
-    for block in blocks:
+    for block in capsys.readouterr().out.strip().split("\n\n"):
         head, chart = block.split("\n")
         match = CHART.match(chart)
         assert match, chart
@@ -73,6 +69,6 @@ def test_the_sparklines_follow_the_curve(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_the_gallery_shows_every_registered_class(capsys: pytest.CaptureFixture[str]) -> None:
-    shown = {type(node).__name__ for schedule, *_ in gallery(capsys) for node in nodes_in(schedule)}
+    shown = {type(n).__name__ for schedule, *_ in gallery(capsys) for n in nodes_in(schedule)}
     missing = sorted(set(registry.node_classes()) - shown)
     assert not missing, f"add a schedule using each to examples/show_schedules.py: {missing}"
