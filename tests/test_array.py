@@ -216,9 +216,7 @@ def test_decay_powers_in_float32_do_not_round_the_factor() -> None:
     # The float32 path (JAX without x64, torch MPS), checked here on NumPy float32 steps.
     k = np.arange(0, 3_000_000, 9_973)
     exact = 0.999999 ** k.astype(np.float64)
-    rounded_factor = np.float32(0.999999) ** k.astype(np.float32)
     got = _array.power(np, 0.999999, k.astype(np.float32))
     assert got.dtype == np.float32
     assert np.max(np.abs(got - exact) / exact) < 1e-5
-    assert np.max(np.abs(rounded_factor - exact) / exact) > 1e-2  # what it avoids
     assert np.array_equal(_array.power(np, 0.5, k.astype(np.float64)), 0.5 ** k.astype(float))

@@ -40,7 +40,8 @@ def gallery(capsys: pytest.CaptureFixture[str]) -> list[tuple[Schedule, str, str
         schedule = parse(head)
         assert isinstance(schedule, Schedule)
         assert repr(schedule) == head
-        printed.append((schedule, head, *match.groups()))
+        line, low, high = match.groups()
+        printed.append((schedule, head, line, low, high))
     return printed
 
 

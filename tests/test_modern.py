@@ -135,12 +135,15 @@ def test_Cyclic_defaults_and_inverted_wave() -> None:
 
 
 @given(cyclics, steps)
-def test_Cyclic_is_periodic_in_triangular_mode(s: Cyclic, k: int) -> None:
-    size = s.step_size_up + (s.step_size_down or 0)
+def test_Cyclic_repeats_its_cycle_scaled_by_the_mode(s: Cyclic, k: int) -> None:
+    assert s.step_size_down is not None  # filled in from step_size_up when not given
+    size = s.step_size_up + s.step_size_down
+    # One cycle later the wave is the same, scaled by 1, 1/2 or gamma ** size.
+    factor = {"triangular": 1.0, "triangular2": 0.5, "exp_range": s.gamma**size}[s.mode]
     if s.mode == "triangular":
         assert s(k + size) == s(k)
-    elif s.mode == "triangular2":
-        assert close(s(k + size) - s.base_lr, (s(k) - s.base_lr) / 2, abs(s.max_lr))
+    scale = max(abs(s.max_lr), abs(s.base_lr))
+    assert close(s(k + size) - s.base_lr, (s(k) - s.base_lr) * factor, scale)
 
 
 # Noam ------------------------------------------------------------------------------------
@@ -459,6 +462,9 @@ def test_Interpolate_cosine_values() -> None:
 
 @given(interpolates, steps)
 def test_Interpolate_stays_between_neighbouring_points(s: Interpolate, k: int) -> None:
+    last, end = s.points[-1]
+    if k >= last:
+        assert s(k) == end
     for (a, va), (b, vb) in pairwise(s.points):
         if a <= k <= b:
             lo, hi = min(va, vb), max(va, vb)
