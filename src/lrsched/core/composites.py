@@ -109,6 +109,32 @@ class Warmup(Node):
     __ror__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __getitem__ = __or__
 
 
+def store_warmup_fields(node: Node) -> None:
+    """Check and store the fields that a schedule with a built-in warmup shares
+    (``WarmupCosine``, ``WarmupStableDecay``): its rates, step counts and warmup shape."""
+    values: Any = node
+    store(
+        node,
+        peak_lr=validate.rate("peak_lr", values.peak_lr),
+        min_lr=validate.rate("min_lr", values.min_lr),
+        start_lr=validate.rate("start_lr", values.start_lr),
+        warmup_steps=validate.count("warmup_steps", values.warmup_steps, minimum=0),
+        total_steps=validate.count("total_steps", values.total_steps),
+        warmup_shape=validate.choice("warmup_shape", values.warmup_shape, WARMUP_SHAPES),
+    )
+
+
+def check_exponential_warmup(node: Node) -> None:
+    """Refuse a zero start or peak for a built-in exponential warmup, naming both."""
+    values: Any = node
+    exponential = values.warmup_steps and values.warmup_shape == "exponential"
+    if exponential and (values.start_lr == 0.0 or values.peak_lr == 0.0):
+        raise ParameterValueError(
+            "start_lr and peak_lr must be > 0 for warmup_shape='exponential', got "
+            f"start_lr={values.start_lr!r}, peak_lr={values.peak_lr!r}"
+        )
+
+
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WithWarmup(Schedule):

@@ -8,12 +8,12 @@ from math import sqrt
 from typing import Any
 
 from ..core import validate
-from ..core.composites import Warmup
+from ..core.composites import Warmup, check_exponential_warmup, store_warmup_fields
 from ..core.errors import ParameterTypeError, ParameterValueError
 from ..core.node import keyword_repr, store
 from ..core.registry import ARRAY, RANGE, SCALAR, register, rule
 from ..core.schedule import Expanding, Schedule
-from ..core.shapes import DECAY_SHAPES, WARMUP_SHAPES
+from ..core.shapes import DECAY_SHAPES
 from ..evaluators import array, bounds, scalar
 from ..evaluators.array import ArrayFn
 from ..evaluators.bounds import Range
@@ -101,16 +101,8 @@ class WarmupStableDecay(Expanding):
     warmup_shape: str = "linear"
 
     def __post_init__(self) -> None:
-        store(
-            self,
-            peak_lr=validate.rate("peak_lr", self.peak_lr),
-            min_lr=validate.rate("min_lr", self.min_lr),
-            start_lr=validate.rate("start_lr", self.start_lr),
-            warmup_steps=validate.count("warmup_steps", self.warmup_steps, minimum=0),
-            total_steps=validate.count("total_steps", self.total_steps),
-            decay_shape=validate.choice("decay_shape", self.decay_shape, DECAY_SHAPES),
-            warmup_shape=validate.choice("warmup_shape", self.warmup_shape, WARMUP_SHAPES),
-        )
+        store_warmup_fields(self)
+        store(self, decay_shape=validate.choice("decay_shape", self.decay_shape, DECAY_SHAPES))
         if (self.decay_steps is None) == (self.decay_fraction is None):
             raise ParameterTypeError(
                 "give exactly one of decay_steps and decay_fraction, got "
@@ -132,12 +124,7 @@ class WarmupStableDecay(Expanding):
                 f"warmup_steps + decay steps must be <= total_steps, got "
                 f"{self.warmup_steps!r} + {self.decay_length!r} > {self.total_steps!r}"
             )
-        exponential = self.warmup_steps and self.warmup_shape == "exponential"
-        if exponential and (self.start_lr == 0.0 or self.peak_lr == 0.0):
-            raise ParameterValueError(
-                "start_lr and peak_lr must be > 0 for warmup_shape='exponential', got "
-                f"start_lr={self.start_lr!r}, peak_lr={self.peak_lr!r}"
-            )
+        check_exponential_warmup(self)
         self.expand()  # builds and checks the tree (an exponential ramp's ratio, too)
 
     @property
