@@ -47,14 +47,29 @@ def bench(session: nox.Session) -> None:
 
 # The frameworks of tests/integrations. torch comes from pip as a pinned CPU build: uv
 # would resolve a multi-gigabyte CUDA build. accelerate is what transformers' Trainer needs.
-FRAMEWORKS = ["jax", "optax", "transformers", "accelerate", "numpy", "array-api-compat"]
+# Lightning accepts the pinned torch. timm goes in without its dependencies: its
+# torchvision needs a newer CUDA torch (tests/timm_import.py explains how timm is loaded).
+FRAMEWORKS = [
+    "jax",
+    "optax",
+    "transformers",
+    "accelerate",
+    "numpy",
+    "array-api-compat",
+    "keras>=3",
+    "hydra-core>=1.3",
+    "omegaconf>=2.3",
+    "lightning>=2.2",
+]
+NO_DEPS = ["timm>=1.0"]
 
 
 @nox.session(python="3.11", venv_backend="virtualenv")
 def integrations(session: nox.Session) -> None:
-    """The whole suite with torch, JAX, optax and transformers: the differential tests."""
+    """The whole suite with torch, JAX, optax, transformers, Keras, Hydra, Lightning, timm."""
     session.install("torch==2.13.0")
     session.install(*FRAMEWORKS)
+    session.install("--no-deps", *NO_DEPS)
     session.install("-e", ".", *DEV)
     # tests/test_docs.py runs the examples of docs/*.md and of the adapters' docstrings,
     # which the default run skips without the frameworks; here none is skipped, and

@@ -13,7 +13,29 @@ import os
 
 import pytest
 
-FRAMEWORKS = ["torch", "jax", "optax", "transformers", "accelerate", "numpy", "array_api_compat"]
+FRAMEWORKS = [
+    "torch",
+    "jax",
+    "optax",
+    "transformers",
+    "accelerate",
+    "numpy",
+    "array_api_compat",
+    "keras",
+    "hydra",
+    "omegaconf",
+    "lightning",
+]
+
+
+@pytest.mark.skipif(
+    os.environ.get("LRSCHED_INTEGRATIONS") != "1",
+    reason="frameworks are required only in the nox integrations session",
+)
+def test_timm_is_importable() -> None:
+    from timm_import import import_timm
+
+    import_timm()
 
 
 @pytest.mark.skipif(
