@@ -1,4 +1,4 @@
-"""Development sessions: ``nox -s tests lint typecheck bench``.
+"""Development sessions: ``nox -s tests lint typecheck bench docs``.
 
 The sessions use uv to build their environments when it is installed.
 """
@@ -43,6 +43,25 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".", "numpy")
     session.run("python", "benchmarks/bench_scalar.py")
     session.run("python", "benchmarks/bench_sample.py")
+
+
+# The site's tools. mkdocstrings reads the sources statically (mkdocs.yml: paths),
+# so neither lrsched nor the frameworks its adapters import are installed here. The
+# lower bounds are the oldest versions the site was checked to build with.
+DOCS = [
+    "mkdocs>=1.6",
+    "mkdocs-material>=9.5",
+    "mkdocstrings[python]>=1.0",
+    "mkdocstrings-python>=2.0",
+    "ruff>=0.6",  # formats the signatures on the API pages
+]
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The documentation site, built into site/ with --strict (broken links fail)."""
+    session.install(*DOCS)
+    session.run("mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 # The frameworks of tests/integrations. torch comes from pip as a pinned CPU build: uv

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import yaml
 
 import lrsched
 from lrsched.cli.main import main
@@ -189,3 +190,25 @@ def test_reference_is_generated_from_the_current_code() -> None:
         assert f"## {name}\n" in text
         assert name in plots, f"no example to plot for {name}"
         assert (ROOT / "docs" / "img" / f"{name}.png").is_file()
+
+
+def nav_pages(entry: object) -> set[str]:
+    """The page files that an mkdocs.yml ``nav`` entry names, at any depth."""
+    if isinstance(entry, str):
+        return {entry}
+    if isinstance(entry, dict):
+        return set().union(*(nav_pages(value) for value in entry.values()))
+    if isinstance(entry, list):
+        return set().union(*(nav_pages(value) for value in entry))
+    return set()
+
+
+def test_every_docs_page_is_in_the_site_nav() -> None:
+    # mkdocs would build a page left out of the nav, but nobody could find it on the site.
+    # index.md is made from README.md by docs/hooks.py.
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    listed = nav_pages(config["nav"])
+    pages = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    assert sorted(pages - listed) == [], "add these pages to the nav of mkdocs.yml"
+    assert sorted(listed - pages - {"index.md"}) == [], "the nav names pages that do not exist"
+    assert "index.md" in listed
