@@ -220,3 +220,32 @@ def test_decay_powers_in_float32_do_not_round_the_factor() -> None:
     assert got.dtype == np.float32
     assert np.max(np.abs(got - exact) / exact) < 1e-5
     assert np.array_equal(_array.power(np, 0.5, k.astype(np.float64)), 0.5 ** k.astype(float))
+
+
+def test_negative_steps_by_check() -> None:
+    steps = np.array([0, -3, 5])
+    with pytest.raises(StepError, match="got -3"):
+        evaluate(COS, steps, check="raise")
+    got = evaluate(COS, steps, check="nan")
+    assert np.isnan(got[1])
+    assert got[[0, 2]].tolist() == [COS(0), COS(5)]
+    assert evaluate(COS, np.array([0, 5], dtype=np.uint8), check="nan").tolist() == [1.0, 0.5]
+    with pytest.raises(lrsched.ParameterValueError, match="check must be one of 'auto'"):
+        evaluate(COS, steps, check="never")
+
+
+def test_evaluate_compiles_a_schedule_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Schedule] = []
+    compile_array = _array.compile_array
+
+    def counted(node: Schedule) -> Any:
+        calls.append(node)
+        return compile_array(node)
+
+    monkeypatch.setattr(_array, "compile_array", counted)
+    schedule = COS * 0.5  # a new node: nothing cached yet
+    for _ in range(3):
+        assert evaluate(schedule, np.arange(3)).tolist() == [schedule(k) for k in range(3)]
+    assert calls == [schedule, COS]  # one walk of the tree, on the first call only
+    assert schedule == COS * 0.5
+    assert hash(schedule) == hash(COS * 0.5)

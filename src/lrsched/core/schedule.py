@@ -43,7 +43,7 @@ class Schedule(Node, ABC):
     - ``s * k``, ``k * s``, ``s / k``: scale the curve by a number.
     """
 
-    __slots__ = ("_lowered", "_measure", "_scalar_fn")
+    __slots__ = ("_array_fn", "_lowered", "_measure", "_scalar_fn")
     # NumPy scalars otherwise try to broadcast over us; this makes them defer to __rmul__.
     __array_ufunc__ = None
 

@@ -34,7 +34,7 @@ from types import ModuleType
 from typing import Any
 
 from ..core.composites import Bounded, Phases, Scaled, WithWarmup
-from ..core.errors import StepError, StepTypeError, UnsupportedNodeError
+from ..core.errors import ParameterValueError, StepError, StepTypeError, UnsupportedNodeError
 from ..core.registry import ARRAY, require, rule
 from ..core.schedule import Schedule, lowered
 from ..core.validate import MAX_COUNT, describe, shown
@@ -141,8 +141,42 @@ def is_concrete(steps: Any) -> bool:
     return True
 
 
-def as_steps(steps: Any) -> tuple[Any, Any]:
-    """``(xp, k)``: the namespace and the validated steps as a float array."""
+def on_host(steps: Any) -> bool:
+    """Whether reading the values of ``steps`` waits for no accelerator: NumPy arrays,
+    eager torch tensors on the CPU and concrete JAX arrays on CPU devices. Reading a
+    CUDA tensor or a JAX array on a GPU waits until the device has computed it (a host
+    sync, which also breaks CUDA graph capture)."""
+    name = library(steps)
+    if name == "torch":
+        return steps.device.type == "cpu" and is_concrete(steps)
+    if name == "jax":
+        return is_concrete(steps) and all(d.platform == "cpu" for d in steps.devices())
+    return True
+
+
+# What evaluate does with negative steps (its check= argument).
+CHECKS = ("auto", "raise", "nan")
+
+
+def as_steps(steps: Any, check: str = "auto") -> tuple[Any, Any]:
+    """``(xp, k)``: the namespace and the validated steps as a float array (negative
+    steps raise where ``check`` reads them; see ``prepared``)."""
+    xp, k, _ = prepared(steps, check)
+    return xp, k
+
+
+def prepared(steps: Any, check: str) -> tuple[Any, Any, bool]:
+    """``(xp, k, poison)``: the namespace, the validated steps as a float array, and
+    whether negative steps are left for ``poisoned`` to turn into NaN.
+
+    ``check="auto"`` reads the steps where that waits for no device (``on_host``) and
+    raises ``StepError`` for a negative one; ``"raise"`` reads any steps that have values
+    (a host sync on an accelerator) and is a ``ParameterValueError`` for steps with
+    none; ``"nan"`` never reads. Unsigned steps are never read.
+    """
+    if check not in CHECKS:
+        options = ", ".join(repr(option) for option in CHECKS)
+        raise ParameterValueError(f"check must be one of {options}, got {shown(check)}")
     if isinstance(steps, (int, list, tuple, range)):
         steps = python_steps(steps)
     elif library(steps) == "numpy" and getattr(steps, "dtype", None) == "O":
@@ -152,9 +186,22 @@ def as_steps(steps: Any) -> tuple[Any, Any]:
         raise StepTypeError(f"steps must be an array of ints, got dtype {steps.dtype}")
     # Unsigned steps need no check (and torch has no `<` for uint16/32/64 on the CPU).
     signed = xp.isdtype(steps.dtype, "signed integer")
-    if signed and is_concrete(steps) and bool(xp.any(steps < 0)):
+    read = signed and check != "nan" and (check == "raise" or on_host(steps))
+    if read and check == "raise" and not is_concrete(steps):
+        raise ParameterValueError(
+            "check='raise' reads the steps, which have no values under jax.jit, inside "
+            "torch.compile or on torch's meta device; use check='auto' or 'nan' there"
+        )
+    if read and bool(xp.any(steps < 0)):
         raise StepError(f"steps must be non-negative, got {int(xp.min(steps))}")
-    return xp, xp.astype(steps, float_dtype(xp, steps))
+    return xp, xp.astype(steps, float_dtype(xp, steps)), signed and not read
+
+
+def poisoned(xp: Any, k: Any, fn: ArrayFn) -> Any:
+    """``fn`` at the steps ``k``, with NaN wherever a step is negative: the check that
+    runs on the device, with no read of a value. The rules see the steps clipped at 0,
+    where every branch is finite."""
+    return xp.where(k < 0, float("nan"), fn(xp, xp.clip(k, 0, None)))
 
 
 # The largest step a Python int in a list may be: the int64 every framework counts in.
@@ -418,17 +465,45 @@ def compile_array(node: Schedule) -> ArrayFn:
     return compiled
 
 
-def evaluate(schedule: Schedule, steps: Any) -> Any:
+def compiled(schedule: Schedule) -> ArrayFn:
+    """``compile_array(schedule)``, cached in the hidden slot ``_array_fn``.
+
+    The slot is not a field, so it is in no ``==``, ``hash``, ``repr`` or pickle. The
+    function does not depend on the namespace (``xp`` is its argument), so one slot
+    serves every backend. Compiling is pure: two threads that race both compile an
+    equal function and either one is kept. Inside ``torch.compile`` the slot is read but
+    not written, so a trace has no side effect on the schedule.
+    """
+    try:
+        fn: ArrayFn = schedule._array_fn  # type: ignore[attr-defined]
+    except AttributeError:
+        fn = compile_array(schedule)
+        torch = sys.modules.get("torch")
+        if torch is None or not torch.compiler.is_compiling():
+            object.__setattr__(schedule, "_array_fn", fn)
+    return fn
+
+
+def evaluate(schedule: Schedule, steps: Any, *, check: str = "auto") -> Any:
     """The rates of ``schedule`` at every step of an integer array, as a float array.
 
     ``steps`` is a NumPy, JAX or torch array of ints (any shape; a Python int or list is
     read with NumPy). The result has the same shape, library and device, and dtype
     float64, except under JAX without ``jax_enable_x64`` (float32, about 7 digits)
-    and on torch MPS (float32). Negative steps raise ``StepError`` when the values can
-    be read: always for NumPy, for eager torch and concrete JAX arrays, but not for JAX
-    tracers under ``jax.jit``, inside ``torch.compile`` or on torch's ``meta`` device
-    (which has no values), where the caller must keep steps non-negative. Works under
-    ``jax.jit`` and ``torch.compile(fullgraph=True)``.
+    and on torch MPS (float32). Works under ``jax.jit`` and
+    ``torch.compile(fullgraph=True)``.
+
+    Negative steps, by ``check``:
+
+    - ``"auto"`` (the default): ``StepError`` where the steps are on the host (NumPy,
+      eager torch on the CPU, concrete JAX arrays on the CPU), where reading them waits
+      for no device; NaN at each negative step elsewhere (CUDA and other accelerators,
+      JAX tracers under ``jax.jit``, ``torch.compile``, torch's ``meta`` device), with
+      no host sync;
+    - ``"raise"``: ``StepError`` for any steps with values, reading them even from an
+      accelerator (a host sync); a ``ParameterValueError`` for steps with no values;
+    - ``"nan"``: NaN at each negative step, never reading a value.
     """
-    xp, k = as_steps(steps)
-    return compile_array(schedule)(xp, k)
+    xp, k, poison = prepared(steps, check)
+    fn = compiled(schedule)
+    return poisoned(xp, k, fn) if poison else fn(xp, k)
