@@ -29,7 +29,7 @@ from .core.schedule import Schedule
 from .evaluators.array import evaluate
 from .evaluators.bounds import value_range
 from .evaluators.scalar import compile_scalar as _compile_scalar  # noqa: F401 (installs it)
-from .forms.config import from_dict
+from .forms.config import from_dict, to_hydra
 from .forms.parse import parse
 from .legacy import (
     constant,
@@ -109,6 +109,7 @@ __all__ = [
     "sample",
     "sequential",
     "step_decay",
+    "to_hydra",
     "value_range",
     "with_warmup",
 ]

@@ -8,8 +8,10 @@ constructor's checks and the tree size caps, however it was made (code, ``parse`
 
 from __future__ import annotations
 
+import functools
 import inspect
 import numbers
+import typing
 from abc import ABCMeta
 from dataclasses import MISSING, fields
 from typing import Any, ClassVar
@@ -22,7 +24,7 @@ from .errors import (
     TreeSizeError,
 )
 from .seam import SEAM
-from .validate import describe, shown
+from .validate import describe, sequence, shown
 
 # Operator precedence, used to print composites with no more parentheses than Python needs.
 PHASES, HANDOFF, PRODUCT, ATOM = 1, 2, 3, 4
@@ -170,6 +172,29 @@ def _argument_problem(cls: type, given: dict[str, object], exc: TypeError) -> st
     )
 
 
+def _is_tuple_type(annotation: object) -> bool:
+    if isinstance(annotation, str):  # postponed annotations: "tuple[Schedule, ...]"
+        return annotation.replace(" ", "").startswith(("tuple[", "Tuple[", "typing.Tuple["))
+    return annotation is tuple or typing.get_origin(annotation) is tuple
+
+
+@functools.cache
+def _sequence_fields(cls: type) -> frozenset[str]:
+    """The fields of a node class that hold tuples: given any sequence (a list, a
+    config's ``ListConfig``), the constructor gets it as a tuple."""
+    return frozenset(f.name for f in fields(cls) if f.init and _is_tuple_type(f.type))
+
+
+def _normalised(name: str, value: object) -> object:
+    """A tuple field's value as ``validate.sequence`` makes it, refused past ``MAX_SIZE``
+    entries (counting those of its pairs) before it is copied."""
+
+    def limit(count: int) -> None:
+        check_size(count, f"{name} has entries (counting those of its items):")
+
+    return sequence(name, value, limit)
+
+
 class NodeType(ABCMeta):
     """The metaclass of every node: a node exists only once its constructor has run.
 
@@ -186,8 +211,11 @@ class NodeType(ABCMeta):
                 f"{cls.__name__} takes keyword arguments only, got {len(args)} positional "
                 f"(write {cls.__name__}(name=value, ...))"
             )
-        for name, value in kwargs.items():
-            if isinstance(value, (tuple, list)):  # refused before __init__ walks it
+        sequences = _sequence_fields(cls)
+        for name, value in kwargs.items():  # sizes are refused before anything walks them
+            if name in sequences:
+                kwargs[name] = _normalised(name, value)
+            elif isinstance(value, (tuple, list)):
                 check_size(len(value), f"{name} has entries:")
         node: Node = object.__new__(cls)  # type: ignore[arg-type]
         try:

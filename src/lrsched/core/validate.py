@@ -3,9 +3,16 @@
 import math
 import numbers
 import operator
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .errors import ParameterTypeError, ParameterValueError, StepError, StepTypeError
+from .errors import (
+    ParameterTypeError,
+    ParameterValueError,
+    ScheduleError,
+    StepError,
+    StepTypeError,
+)
 
 # Error messages show at most this many characters of a value, and an int of more
 # digits by its digit count: str() of an int past 4300 digits raises ValueError, and a
@@ -160,3 +167,53 @@ def choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ParameterValueError(f"{name} must be one of {options}, got {shown(value)}")
     return allowed[allowed.index(value)]  # a plain str, whatever str subclass came in
+
+
+# A str is a sequence of one-character strings and bytes one of ints; neither is ever
+# meant as a list of milestones, points or phases.
+_TEXT = (str, bytes, bytearray, memoryview)
+
+
+def _read(name: str, value: Sequence[Any]) -> tuple[Any, ...]:
+    try:
+        return tuple(value)
+    except ScheduleError:
+        raise
+    except Exception as exc:  # a config container whose item cannot be read (a bad interpolation)
+        raise ParameterValueError(
+            f"{name} could not be read: {type(exc).__name__}: {message(exc, 200)}"
+        ) from None
+
+
+def _is_sequence(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, _TEXT)
+
+
+def sequence(name: str, value: Any, limit: Callable[[int], None]) -> Any:
+    """A tuple field's value with every sequence in it made a tuple, one level down too.
+
+    Configs build nodes from lists, OmegaConf's ``ListConfig`` and lists of pairs, and
+    equal schedules must be equal objects, so every sequence becomes a tuple, as do the
+    sequences directly inside it (an ``Interpolate``'s ``(step, lr)`` pairs). A value
+    that is not a sequence is returned as it is, for the field's own check to judge.
+    ``limit`` is called with the number of entries (and entries of entries) before
+    anything is copied, to refuse a huge one.
+    """
+    if isinstance(value, _TEXT):
+        raise ParameterTypeError(
+            f"{name} must be a sequence (a tuple or list), got text: {describe(value)}"
+        )
+    if not isinstance(value, Sequence):
+        return value
+    limit(len(value))
+    items = _read(name, value)
+    for item in items:
+        if isinstance(item, Mapping):
+            raise ParameterTypeError(
+                f"each of {name} must be a schedule or a value, got a mapping: {describe(item)}. "
+                "Hydra's instantiate turns objects in a list into OmegaConf configs unless "
+                "_convert_ is 'all', 'partial' or 'object': add _convert_: all to the config "
+                "node, or pass _convert_='all' to instantiate"
+            )
+    limit(len(items) + sum(len(item) for item in items if _is_sequence(item)))
+    return tuple(_read(f"each of {name}", item) if _is_sequence(item) else item for item in items)

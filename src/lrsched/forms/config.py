@@ -45,12 +45,49 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 _RESERVED = frozenset({"type", "version"})
 
+# The _target_ form (Hydra's): each node names its class by its import path, and Hydra's
+# own keys may sit beside the fields. Only "lrsched.<Name>" of a registered class is
+# read, by looking the name up, never by importing what a config names.
+PACKAGE = "lrsched"
+TARGET, CONVERT, RECURSIVE, PARTIAL = "_target_", "_convert_", "_recursive_", "_partial_"
+_CONVERT_MODES = ("none", "partial", "all", "object")
+
+_META = frozenset({CONVERT, RECURSIVE, PARTIAL})
+
 _Part = TypeVar("_Part")
 
 
 def to_dict(node: Node) -> dict[str, Any]:
     """The dict form of ``node``, with the format version at the top."""
-    return {"version": FORMAT_VERSION, **_encode_node(node, "")}
+    return {"version": FORMAT_VERSION, **_encode_node(node, "", _type_tag)}
+
+
+def to_hydra(node: Node) -> dict[str, Any]:
+    """The ``_target_`` form of ``node``: what ``hydra.utils.instantiate`` builds it from.
+
+    Each node is a dict naming its class as ``"_target_": "lrsched.<Name>"`` beside its
+    fields, as the dict form does with ``"type"``; the top level also holds
+    ``"_convert_": "all"``, since with Hydra's default (``"none"``) OmegaConf turns the
+    schedules in a list (a ``Phases``' phases) into configs. Plain dicts, lists, numbers
+    and strings, so it goes to YAML as it is; ``lrsched.from_dict`` reads it back.
+
+    >>> from lrsched import Constant
+    >>> d = to_hydra(Constant(lr=0.5)[:10])
+    >>> d
+    {'_target_': 'lrsched.Bounded', '_convert_': 'all', 'schedule': {...}, 'steps': 10}
+    >>> d["schedule"]
+    {'_target_': 'lrsched.Constant', 'lr': 0.5}
+    """
+    encoded = _encode_node(node, "", _target_tag)
+    return {TARGET: encoded.pop(TARGET), CONVERT: "all", **encoded}
+
+
+def _type_tag(cls: type[Node]) -> dict[str, Any]:
+    return {"type": cls.__name__}
+
+
+def _target_tag(cls: type[Node]) -> dict[str, Any]:
+    return {TARGET: f"{PACKAGE}.{cls.__name__}"}
 
 
 def _where(path: str) -> str:
@@ -65,26 +102,29 @@ def _init_fields(cls: type[Node]) -> list[dataclasses.Field[Any]]:
     return [field for field in dataclasses.fields(cls) if field.init]  # type: ignore[arg-type]
 
 
-def _encode_node(node: Node, path: str) -> dict[str, Any]:
+_Tag = Callable[[type[Node]], dict[str, Any]]
+
+
+def _encode_node(node: Node, path: str, tag: _Tag) -> dict[str, Any]:
     cls = type(node)
     if node_classes().get(cls.__name__) is not cls:
         raise ConfigError(f"{_where(path)}: {cls.__name__} is not an exported lrsched type")
-    encoded: dict[str, Any] = {"type": cls.__name__}
+    encoded = tag(cls)
     for field in _init_fields(cls):
         if field.name in _RESERVED:
             raise ConfigError(f"{cls.__name__} has a field named {field.name!r}, a reserved key")
         value = getattr(node, field.name)
         if field.default is not dataclasses.MISSING and value == field.default:
             continue  # so a release adding a defaulted field leaves existing dicts unchanged
-        encoded[field.name] = _encode(value, _join(path, field.name))
+        encoded[field.name] = _encode(value, _join(path, field.name), tag)
     return encoded
 
 
-def _encode(value: object, path: str) -> object:
+def _encode(value: object, path: str, tag: _Tag) -> object:
     if isinstance(value, Node):
-        return _encode_node(value, path)
+        return _encode_node(value, path, tag)
     if isinstance(value, (tuple, list)):
-        return [_encode(item, f"{path}[{i}]") for i, item in enumerate(value)]
+        return [_encode(item, f"{path}[{i}]", tag) for i, item in enumerate(value)]
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise ConfigError(f"{path}: a {type(value).__name__} value has no dict form")
@@ -106,6 +146,8 @@ def from_dict(data: Mapping[str, Any]) -> Schedule:
     """
     if not isinstance(data, Mapping):
         raise ConfigError(f"a schedule's dict form must be a mapping, got {describe(data)}")
+    if TARGET in data:
+        return _top(data, _Decoder(hydra=True), dict(data))
     if "version" not in data:
         raise ConfigError(
             f"the top level needs a 'version' key (this release writes version {FORMAT_VERSION})"
@@ -121,8 +163,13 @@ def from_dict(data: Mapping[str, Any]) -> Schedule:
     body = {key: value for key, value in data.items() if key != "version"}
     for old in range(version, FORMAT_VERSION):
         body = UPGRADES[old](body)
+    return _top(data, _Decoder(hydra=False), body)
+
+
+def _top(data: Mapping[str, Any], decoder: _Decoder, body: Mapping[str, Any]) -> Schedule:
+    """The schedule ``decoder`` builds from the top level ``body`` of ``data``."""
     try:
-        node = _Decoder().node(body, "")
+        node = decoder.node(body, "")
     except RecursionError:
         raise ConfigError("the data is nested too deeply") from None
     if not isinstance(node, Schedule):
@@ -140,9 +187,11 @@ class _Decoder:
     parts being decoded, so data that contains itself is refused rather than followed.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, hydra: bool) -> None:
         self._done: dict[int, tuple[object, object]] = {}
         self._open: set[int] = set()
+        self._hydra = hydra
+        self._tag = TARGET if hydra else "type"
 
     def node(self, data: Mapping[Any, Any], path: str) -> Node:
         where = _where(path)
@@ -150,16 +199,17 @@ class _Decoder:
             if not isinstance(key, str):
                 raise ConfigError(f"{where}: keys must be strings, got {describe(key)}")
         if "version" in data:
-            raise ConfigError(f"{where}: 'version' belongs at the top level only")
-        if "type" not in data:
-            raise ConfigError(f"{where}: missing 'type' (the name of a schedule class)")
-        name = data["type"]
-        classes = node_classes()
-        if not isinstance(name, str) or name not in classes:
-            raise ConfigError(f"{_join(path, 'type')}: unknown type {shown(name)}; {_hint(name)}")
-        cls = classes[name]
+            raise ConfigError(
+                f"{where}: the _target_ form has no 'version'"
+                if self._hydra
+                else f"{where}: 'version' belongs at the top level only"
+            )
+        cls = self._hydra_class(data, path) if self._hydra else self._type_class(data, path)
+        name = cls.__name__
+        if self._hydra:  # Hydra's own keys, checked above, are not fields
+            data = {key: value for key, value in data.items() if key not in _META}
         fields = {field.name: field for field in _init_fields(cls)}
-        extra = [key for key in data if key not in fields and key != "type"]
+        extra = [key for key in data if key not in fields and key != self._tag]
         if extra:
             raise ConfigError(
                 f"{_join(path, _cut(extra[0]))}: {name} has no field {shown(extra[0])}; "
@@ -169,12 +219,63 @@ class _Decoder:
             if _required(field) and field_name not in data:
                 raise ConfigError(f"{_join(path, field_name)}: missing (required by {name})")
         values = {
-            key: self.value(value, _join(path, key)) for key, value in data.items() if key != "type"
+            key: self.value(value, _join(path, key))
+            for key, value in data.items()
+            if key != self._tag
         }
         try:
             return cls(**values)
         except Exception as exc:  # the constructors' own errors, and any other, get the path
             raise ConfigError(_located(path, cls, fields, exc)) from exc
+
+    def _type_class(self, data: Mapping[str, Any], path: str) -> type[Node]:
+        if "type" not in data:
+            hint = " (a dict form's nodes name their class by 'type')" if TARGET in data else ""
+            raise ConfigError(
+                f"{_where(path)}: missing 'type' (the name of a schedule class){hint}"
+            )
+        name = data["type"]
+        classes = node_classes()
+        if not isinstance(name, str) or name not in classes:
+            raise ConfigError(f"{_join(path, 'type')}: unknown type {shown(name)}; {_hint(name)}")
+        return classes[name]
+
+    def _hydra_class(self, data: Mapping[str, Any], path: str) -> type[Node]:
+        where = _where(path)
+        if TARGET not in data:
+            raise ConfigError(
+                f"{where}: missing '_target_' (in the _target_ form every node names its "
+                "class as '_target_': 'lrsched.<Name>')"
+            )
+        if "type" in data:
+            raise ConfigError(f"{where}: a node names its class by '_target_' or 'type', not both")
+        target = data[TARGET]
+        classes = node_classes()
+        prefix = f"{PACKAGE}."
+        name = target[len(prefix) :] if isinstance(target, str) else None
+        if not isinstance(target, str) or not target.startswith(prefix) or name not in classes:
+            hint = _hint(name if name is not None else target, prefix)
+            raise ConfigError(
+                f"{_join(path, TARGET)}: {shown(target)} is not an lrsched schedule class; "
+                f"a _target_ here is 'lrsched.<Name>' ({hint})"
+            )
+        convert = data.get(CONVERT, "none")
+        if convert not in _CONVERT_MODES:
+            raise ConfigError(
+                f"{_join(path, CONVERT)}: must be one of {', '.join(map(repr, _CONVERT_MODES))}, "
+                f"got {describe(convert)}"
+            )
+        if data.get(RECURSIVE, True) is not True:
+            raise ConfigError(
+                f"{_join(path, RECURSIVE)}: must be true (a schedule's parts are built too)"
+            )
+        if data.get(PARTIAL, False) is not False:
+            raise ConfigError(
+                f"{_join(path, PARTIAL)}: must be false (from_dict builds a schedule, "
+                "not a partial call)"
+            )
+        assert name is not None
+        return classes[name]
 
     def value(self, value: object, path: str) -> object:
         if isinstance(value, Mapping):
@@ -210,13 +311,13 @@ def _cut(key: str, limit: int = 60) -> str:
     return key if len(key) <= limit else f"{key[: limit - 3]}..."
 
 
-def _hint(name: object) -> str:
+def _hint(name: object, prefix: str = "") -> str:
     """What to say after an unknown type: the closest known name, or the known names."""
     classes = node_classes()
     if isinstance(name, str) and len(name) <= 100:  # difflib's cost grows with the name
         close = difflib.get_close_matches(name, classes, n=1)
         if close:
-            return f"did you mean {close[0]!r}?"
+            return f"did you mean {prefix + close[0]!r}?"
     return f"known: {', '.join(sorted(classes))}"
 
 
