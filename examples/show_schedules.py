@@ -81,6 +81,8 @@ def main() -> None:
         Exponential(base_lr=1.0, gamma=0.996) * 1e-3,
         Warmup(steps=300, start_lr=0.0, shape="cosine") >> cosine,
         Interpolate(points=((0, 1e-4), (200, 1e-3), (600, 3e-4), (1000, 0.0)), shape="cosine"),
+        # timm's warmup_prefix=False: a ramp in place of the cosine's first 100 steps.
+        Linear(base_lr=0.0, end_lr=1e-3, total_steps=100) | cosine[100:],
     ]
     for schedule in examples:
         low, high = min(schedule(k) for k in range(total)), max(schedule(k) for k in range(total))

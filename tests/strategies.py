@@ -40,6 +40,7 @@ from lrsched import (
     Polynomial,
     Scaled,
     Schedule,
+    Shifted,
     StepDecay,
     Warmup,
     WarmupCosine,
@@ -53,6 +54,8 @@ counts = st.integers(min_value=1, max_value=500)
 # From far below any real decay (underflow to 0 must be 0.0, never an error) up to 1.
 gammas = st.floats(min_value=1e-300, max_value=1.0)
 steps = st.integers(min_value=0, max_value=5_000)
+# Slice starts: within a schedule's first steps, and past the end of most finite ones.
+slice_starts = st.integers(min_value=1, max_value=600)
 warmup_shapes = st.sampled_from(["linear", "cosine", "1-sqrt", "exponential"])
 
 FLOAT_MAX = 1.7976931348623157e308
@@ -307,6 +310,8 @@ def make_trees(
             ),
             Phases: phases(children),
             Bounded: st.builds(lambda s, n: Bounded(schedule=s, steps=n), children, counts),
+            # s[a:] of a bounded child folds into a Bounded; of any other, a Shifted.
+            Shifted: st.builds(lambda s, a: s[a:], children, slice_starts),
             Scaled: st.builds(scaled, children, factors),
         }
 
@@ -487,6 +492,11 @@ EXAMPLES: dict[type[Node], list[Schedule]] = {
         | Constant(lr=0.05) * 3.0
     ],
     Bounded: [Linear(base_lr=1.0, end_lr=0.0, total_steps=10)[:3] | 0.3],
+    Shifted: [
+        Cosine(base_lr=1.0, min_lr=0.1, total_steps=30)[7:],
+        (Warmup(steps=5, start_lr=0.0) >> _COSINE | 0.2)[3:19] | _COSINE[11:],
+        Exponential(base_lr=1.0, gamma=0.9)[13:],
+    ],
     Scaled: [_COSINE * 2.5],
 }
 

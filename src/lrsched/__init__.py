@@ -9,7 +9,7 @@ them anywhere, print, compare and pickle them.
 """
 
 # The model first, then the layers that plug into its seam, then the schedules they run.
-from .core.composites import Bounded, Phases, Scaled, Warmup, WithWarmup
+from .core.composites import Bounded, Phases, Scaled, Shifted, Warmup, WithWarmup
 from .core.errors import (
     CheckpointError,
     CompositionError,
@@ -85,6 +85,7 @@ __all__ = [
     "Scaled",
     "Schedule",
     "ScheduleError",
+    "Shifted",
     "StepDecay",
     "StepError",
     "StepTypeError",

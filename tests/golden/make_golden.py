@@ -111,12 +111,19 @@ def v0_3_0_schedules() -> list[lrsched.Schedule]:
     ]
 
 
-# Each golden file: the schedules it holds, written once by the release in its name.
-FILES = {
-    "v0.2.0.pkl": golden_schedules,
-    "v0.2.0-modern.pkl": modern_schedules,
-    "v0.3.0.dev0.pkl": v0_3_0_schedules,
-}
+def slice_schedules() -> list[lrsched.Schedule]:
+    """Slices from any start (issue 11): ``Shifted`` alone and bounded, ``s[a:b]``."""
+    cosine = Cosine(base_lr=1e-3, min_lr=1e-5, total_steps=900)
+    return [
+        cosine[300:],
+        cosine[100:400],
+        (Warmup(steps=100, start_lr=0.0) >> cosine)[50:] | Constant(lr=1e-5),
+        cosine[:500]
+        | WarmupCosine(peak_lr=1e-3, min_lr=0.0, start_lr=0.0, warmup_steps=10, total_steps=2000)[
+            500:
+        ],
+        Exponential(base_lr=0.1, gamma=0.99)[1000:],
+    ]
 
 
 # Each golden file: the schedules it holds, written once by the release in its name.
@@ -124,6 +131,7 @@ FILES = {
     "v0.2.0.pkl": golden_schedules,
     "v0.2.0-modern.pkl": modern_schedules,
     "v0.3.0.dev0.pkl": v0_3_0_schedules,
+    "v0.3.0.dev0-slices.pkl": slice_schedules,
 }
 
 
@@ -141,7 +149,9 @@ def main() -> None:
     mine = [schedules for name, schedules in FILES.items() if name.startswith(f"v{version}.")]
     mine += [s for name, s in FILES.items() if name.startswith(f"v{version}-")]
     dicts = Path(__file__).with_name(f"v{version}-dicts.json")
-    if dicts.exists():
+    # A file added after the release's dict forms were written gets dict forms of its own.
+    late = dicts.exists()
+    if late:
         print(f"{dicts} exists; golden files are never rewritten")
     else:
         write_dict_forms(dicts, [s for schedules in mine for s in schedules()])
@@ -155,6 +165,8 @@ def main() -> None:
         records = [(s, repr(s), [s(k) for k in STEPS]) for s in schedules()]
         path.write_bytes(pickle.dumps({"steps": STEPS, "records": records}, protocol=2))
         print(f"wrote {len(records)} schedules to {path}")
+        if late:
+            write_dict_forms(path.with_name(f"{path.stem}-dicts.json"), schedules())
 
 
 if __name__ == "__main__":

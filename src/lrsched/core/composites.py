@@ -1,5 +1,6 @@
-"""The composite nodes that the operators build (``>>``, ``|``, ``[:n]``, ``*``), and
-``Warmup``. Like the schedules, they hold data only; their rules live in the evaluators."""
+"""The composite nodes that the operators build (``>>``, ``|``, ``[:n]``, ``[a:]``,
+``*``), and ``Warmup``. Like the schedules, they hold data only; their rules live in the
+evaluators."""
 
 from __future__ import annotations
 
@@ -249,7 +250,8 @@ class Phases(Schedule):
 class Bounded(Schedule):
     """``schedule[:steps]``: ``schedule`` for steps ``0..steps-1``, then ``schedule(steps - 1)``.
 
-    ``s[:a][:b]`` with ``b <= a`` is stored as ``s[:b]``, its equal.
+    ``s[:a][:b]`` with ``b <= a`` is stored as ``s[:b]``, its equal. Bounding a
+    ``Shifted`` gives the slice ``s[a:b]``, printed so (see ``Shifted``).
     """
 
     schedule: Schedule
@@ -269,7 +271,107 @@ class Bounded(Schedule):
         return self.steps
 
     def __repr__(self) -> str:
-        return f"{operand_repr(self.schedule, ATOM)}[:{self.steps}]"
+        inner = self.schedule
+        if isinstance(inner, Shifted):  # s[a:][:n] is the slice s[a:a + n]
+            start = inner.start
+            return f"{operand_repr(inner.schedule, ATOM)}[{start}:{start + self.steps}]"
+        return f"{operand_repr(inner, ATOM)}[:{self.steps}]"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shifted(Schedule):
+    """``schedule[start:]``: ``schedule`` from its step ``start`` on, ``schedule(start + k)``.
+
+    With ``D`` the duration of ``schedule``, the duration is ``max(D - start, 1)`` (a
+    schedule that ends before ``start`` holds its final value from step 0), or ``None``
+    if ``schedule`` never ends. ``s[a:b]`` is ``Bounded(schedule=s[a:], steps=b - a)``,
+    printed ``s[a:b]``: ``s`` from step ``a`` for ``b - a`` steps, then ``s(b - 1)``.
+    Slices fold: ``s[2:][3:]`` is stored as ``s[5:]``, and a slice of a bounded schedule,
+    ``s[:n][a:]``, as the bounded slice ``s[a:n]``, so a ``Shifted`` never holds a
+    ``Bounded`` (written by hand, one is refused). ``start`` is from 1 to ``2**53``;
+    ``s[0:]`` is ``s`` itself. ``value_range`` gives the bounds of the whole of
+    ``schedule``, which may be wider than those of the part from ``start`` on.
+
+    >>> Cosine(base_lr=1.0, min_lr=0.0, total_steps=100)[50:]
+    Cosine(base_lr=1.0, min_lr=0.0, total_steps=100)[50:]
+    """
+
+    schedule: Schedule
+    start: int
+
+    def __post_init__(self) -> None:
+        inner = _schedule("schedule", self.schedule)
+        start = validate.count("start", self.start)
+        if isinstance(inner, Bounded):
+            raise CompositionError(
+                f"a Shifted cannot hold a Bounded, got schedule={operand_repr(inner, ATOM)}; "
+                "a slice of a bounded schedule is the bounded slice s[a:b], which "
+                "s[:n][a:] builds"
+            )
+        if isinstance(inner, Shifted):  # s[a:][b:] is s[a + b:]
+            if inner.start + start > validate.MAX_COUNT:
+                raise ParameterValueError(
+                    f"the slice starts {inner.start:,} and {start:,} add up past 2**53, "
+                    "the largest count that is an exact float"
+                )
+            start, inner = inner.start + start, inner.schedule
+        store(self, schedule=inner, start=start)
+
+    @property
+    def duration(self) -> int | None:
+        inner = self.schedule.duration
+        return None if inner is None else max(inner - self.start, 1)
+
+    def __repr__(self) -> str:
+        return f"{operand_repr(self.schedule, ATOM)}[{self.start}:]"
+
+
+def _shift(schedule: Schedule, start: int) -> Schedule:
+    """``schedule[start:]`` in folded form: a bound stays outermost (``s[:n][a:]`` is
+    ``s[a:n]``), and a start past a bound's last step holds that step."""
+    if start == 0:
+        return schedule
+    if isinstance(schedule, Bounded):
+        moved = min(start, schedule.steps - 1)
+        return Bounded(schedule=_shift(schedule.schedule, moved), steps=schedule.steps - moved)
+    return Shifted(schedule=schedule, start=start)
+
+
+def _slice_index(name: str, value: object) -> int:
+    index = validate.integer(name, value)
+    if index < 0:
+        raise ParameterValueError(
+            f"{name} must be an int >= 0 (a schedule has no end to count back from), "
+            f"got {validate.shown(index)}"
+        )
+    return index
+
+
+def sliced(schedule: Schedule, key: object) -> Schedule:
+    """``schedule[key]``: ``[:n]``, ``[a:]`` or ``[a:b]`` (see ``Bounded`` and ``Shifted``)."""
+    if not isinstance(key, slice):
+        raise CompositionError(
+            "a schedule takes only the slices [:n], [a:] and [a:b] (steps n, from a, from a "
+            f"to b), got [{validate.shown(key)}]; to evaluate at a step, call it: s(step)"
+        )
+    if key.step is not None:
+        raise CompositionError(
+            f"a slice of a schedule takes no step, got a step of {validate.shown(key.step)}"
+        )
+    start = 0 if key.start is None else _slice_index("slice start", key.start)
+    if key.stop is None:
+        return _shift(schedule, validate.count("slice start", start, minimum=0))
+    if start == 0:
+        return Bounded(schedule=schedule, steps=key.stop)
+    stop = validate.integer("slice end", key.stop)
+    if stop <= start:
+        raise ParameterValueError(
+            f"a slice s[a:b] needs b > a (at least one step), got "
+            f"[{validate.shown(start)}:{validate.shown(stop)}]"
+        )
+    shifted = _shift(schedule, validate.count("slice start", start))
+    return Bounded(schedule=shifted, steps=stop - start)
 
 
 @register
@@ -298,4 +400,4 @@ class Scaled(Schedule):
         return f"{operand_repr(self.schedule, PRODUCT)} * {self.factor!r}"
 
 
-install(phases=Phases, bounded=Bounded, scaled=Scaled)
+install(phases=Phases, sliced=sliced, scaled=Scaled)

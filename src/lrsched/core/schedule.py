@@ -18,7 +18,7 @@ from .node import Node, is_number
 from .seam import SEAM
 
 if TYPE_CHECKING:
-    from .composites import Bounded, Phases, Scaled
+    from .composites import Phases, Scaled
 
 
 def as_schedule(value: object, context: str) -> Schedule:
@@ -40,6 +40,7 @@ class Schedule(Node, ABC):
     - ``Warmup(steps=W, start_lr=x) >> s``: ramp from ``x`` to ``s(0)``, then run ``s``;
     - ``a | b``: run ``a`` for its duration, then ``b`` on its own steps;
     - ``s[:n]``: ``s`` for steps ``0..n-1``, then hold ``s(n - 1)``;
+    - ``s[a:]``: ``s`` from its step ``a`` on; ``s[a:b]``: that for ``b - a`` steps;
     - ``s * k``, ``k * s``, ``s / k``: scale the curve by a number.
     """
 
@@ -100,15 +101,8 @@ class Schedule(Node, ABC):
     def __rtruediv__(self, other: object) -> Schedule:
         raise CompositionError(f"cannot divide {other!r} by a schedule")
 
-    def __getitem__(self, key: object) -> Bounded:
-        if not isinstance(key, slice) or key.start not in (None, 0) or key.step is not None:
-            raise CompositionError(
-                f"a schedule takes only the slice [:n] (bound it to n steps), got [{key!r}]; "
-                "to evaluate at a step, call it: s(step)"
-            )
-        if key.stop is None:
-            raise CompositionError("s[:n] needs an end n, got s[:]")
-        return SEAM.bounded(schedule=self, steps=key.stop)
+    def __getitem__(self, key: object) -> Schedule:
+        return SEAM.sliced(self, key)
 
     # Without this, __getitem__ would make every schedule look iterable.
     __iter__ = None

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .composites import Bounded, Phases, Scaled
+    from .composites import Phases, Scaled
     from .node import Node
     from .schedule import Schedule
 
@@ -27,7 +27,7 @@ class Seam:
     """What the model calls but cannot import; ``install`` fills it in."""
 
     phases: Callable[..., Phases] = _missing
-    bounded: Callable[..., Bounded] = _missing
+    sliced: Callable[[Schedule, object], Schedule] = _missing
     scaled: Callable[..., Scaled] = _missing
     constant: Callable[..., Schedule] = _missing
     compile_scalar: Callable[[Schedule], Callable[[int], float]] = _missing

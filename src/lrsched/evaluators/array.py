@@ -33,7 +33,7 @@ from sys import float_info
 from types import ModuleType
 from typing import Any
 
-from ..core.composites import Bounded, Phases, Scaled, WithWarmup
+from ..core.composites import Bounded, Phases, Scaled, Shifted, WithWarmup
 from ..core.errors import ParameterValueError, StepError, StepTypeError, UnsupportedNodeError
 from ..core.registry import ARRAY, require, rule
 from ..core.schedule import Schedule, lowered
@@ -446,6 +446,17 @@ def _bounded(node: Bounded) -> ArrayFn:
         return inner(xp, xp.clip(k, None, last))
 
     return bounded
+
+
+@rule(ARRAY, Shifted)
+def _shifted(node: Shifted) -> ArrayFn:
+    # Past 2**53 - start the sum rounds, as any step past 2**53 does.
+    inner, (start,) = compile_array(node.schedule), counts(node.start)
+
+    def shifted(xp: Any, k: Any) -> Any:
+        return inner(xp, k + start)
+
+    return shifted
 
 
 @rule(ARRAY, Scaled)

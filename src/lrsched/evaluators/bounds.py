@@ -19,7 +19,7 @@ from __future__ import annotations
 from sys import float_info
 from typing import Any
 
-from ..core.composites import Bounded, Phases, Scaled, WithWarmup
+from ..core.composites import Bounded, Phases, Scaled, Shifted, WithWarmup
 from ..core.registry import RANGE, require, rule
 from ..core.schedule import Schedule, lowered
 from ..core.seam import install
@@ -54,6 +54,12 @@ def _phases(node: Phases) -> Range:
 
 @rule(RANGE, Bounded)
 def _bounded(node: Bounded) -> Range:
+    return value_range(node.schedule)
+
+
+@rule(RANGE, Shifted)
+def _shifted(node: Shifted) -> Range:
+    # The whole schedule's bounds: they hold from any start, if not tightly.
     return value_range(node.schedule)
 
 

@@ -19,7 +19,7 @@ from math import cos, exp, log, pi, sqrt
 from sys import float_info
 from typing import Any
 
-from ..core.composites import Bounded, Phases, Scaled, WithWarmup
+from ..core.composites import Bounded, Phases, Scaled, Shifted, WithWarmup
 from ..core.registry import SCALAR, require, rule
 from ..core.schedule import Schedule, lowered
 from ..core.seam import install
@@ -155,6 +155,16 @@ def _bounded(node: Bounded) -> ScalarFn:
         return inner(k if k < last else last)
 
     return bounded
+
+
+@rule(SCALAR, Shifted)
+def _shifted(node: Shifted) -> ScalarFn:
+    inner, start = compile_scalar(node.schedule), node.start
+
+    def shifted(k: int) -> float:
+        return inner(k + start)
+
+    return shifted
 
 
 @rule(SCALAR, Scaled)

@@ -9,7 +9,7 @@ for unbounded work (there is no ``**``). The language:
 - literals: ints, floats (with unary ``-`` and ``+``, and ``inf`` and ``nan``), strings,
   ``True``, ``False``, ``None``, and tuples and lists of those;
 - the operators ``|``, ``>>``, ``*`` and ``/`` with a schedule on at least one side,
-  and the slice ``s[:n]``.
+  and the slices ``s[:n]``, ``s[a:]`` and ``s[a:b]``.
 
 Text outside this language raises ``ParseError`` pointing at the offending span.
 Errors the library raises while building (``ParameterValueError``, ``CompositionError``
