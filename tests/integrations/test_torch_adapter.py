@@ -16,7 +16,9 @@ from lrsched import (
     ParameterTypeError,
     ParameterValueError,
     Schedule,
+    ScheduleChangedWarning,
     Warmup,
+    from_dict,
 )
 
 pytest.importorskip("torch", reason="lrsched.torch needs torch")
@@ -95,7 +97,8 @@ def test_a_checkpoint_resumes_the_same_curve(weights_only: bool) -> None:
     resumed = ScheduleLR(opt2, Constant(lr=0.5))
     state = torch.load(checkpoint, weights_only=weights_only)
     opt2.load_state_dict(state["optimizer"])
-    resumed.load_state_dict(state["scheduler"])
+    with pytest.warns(ScheduleChangedWarning, match="resume='given'"):
+        resumed.load_state_dict(state["scheduler"])
     assert resumed.schedules == (SCHEDULE,)
     rest = run(resumed, opt2, 20)
     assert first + rest == [[SCHEDULE(k)] for k in range(32)]
@@ -109,7 +112,8 @@ def test_loading_only_the_scheduler_sets_the_optimizer_rates() -> None:
     run(scheduler, opt, 7)
     opt2 = optimizer(groups=2)
     resumed = ScheduleLR(opt2, Constant(lr=0.5))
-    resumed.load_state_dict(scheduler.state_dict())
+    with pytest.warns(ScheduleChangedWarning):
+        resumed.load_state_dict(scheduler.state_dict())
     assert [group["lr"] for group in opt2.param_groups] == [SCHEDULE(7)] * 2
     assert run(resumed, opt2, 3) == [[SCHEDULE(k)] * 2 for k in range(7, 10)]
 
@@ -124,12 +128,25 @@ def test_a_state_for_another_number_of_groups_is_refused() -> None:
         scheduler.load_state_dict({**scheduler.state_dict(), "schedules": (0.1,)})
 
 
-def test_a_param_group_added_later_is_a_clear_error() -> None:
+def test_a_param_group_added_to_the_optimizer_takes_the_shared_schedule() -> None:
     opt = optimizer()
     scheduler = ScheduleLR(opt, SCHEDULE)
+    rates = run(scheduler, opt, 3)
+    opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))]})
+    rates += run(scheduler, opt, 3)
+    assert rates == [[SCHEDULE(k)] for k in range(3)] + [[SCHEDULE(3), 123.0]] + [
+        [SCHEDULE(k)] * 2 for k in range(4, 6)
+    ]
+    assert scheduler.schedules == (SCHEDULE, SCHEDULE)
+    assert len(scheduler.base_lrs) == 2
+
+
+def test_a_group_added_to_groups_with_different_schedules_needs_its_own() -> None:
+    opt = optimizer(groups=2)
+    scheduler = ScheduleLR(opt, [SCHEDULE, SCHEDULE * 2])
     opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))]})
     opt.step()
-    with pytest.raises(ParameterValueError, match="1 schedules for 2 param groups"):
+    with pytest.raises(ParameterValueError, match=r"scheduler.add_param_group\(group, schedule="):
         scheduler.step()
 
 
@@ -152,9 +169,9 @@ def test_a_checkpoint_loads_safely_in_a_fresh_process(tmp_path: Any) -> None:
     path = tmp_path / "scheduler.pt"
     torch.save(scheduler.state_dict(), path)
     code = (
-        "import sys, torch, lrsched.torch\n"
+        "import sys, torch, lrsched\n"
         "state = torch.load(sys.argv[1], weights_only=True)\n"
-        "print(repr(state['schedules'][0]), state['last_epoch'])\n"
+        "print(repr(lrsched.from_dict(state['schedules'][0])), state['last_epoch'])\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
@@ -162,9 +179,11 @@ def test_a_checkpoint_loads_safely_in_a_fresh_process(tmp_path: Any) -> None:
     assert done.stdout.strip() == f"{SCHEDULE!r} 4"
 
 
-def test_the_state_holds_the_schedule_itself() -> None:
-    scheduler = ScheduleLR(optimizer(), SCHEDULE)
-    assert scheduler.state_dict()["schedules"] == (SCHEDULE,)
+def test_the_state_holds_each_schedule_in_its_dict_form() -> None:
+    state = ScheduleLR(optimizer(groups=2), SCHEDULE).state_dict()
+    assert state["schedules"] == [SCHEDULE.to_dict()] * 2
+    assert state["schedules"][0] is state["schedules"][1]  # pickled once
+    assert from_dict(state["schedules"][0]) == SCHEDULE
 
 
 def test_safe_globals_are_every_node_class_and_restore_and_nothing_else() -> None:

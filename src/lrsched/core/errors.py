@@ -51,3 +51,8 @@ class ParseError(ScheduleError, ValueError):
 class ConfigError(ScheduleError, ValueError):
     """``lrsched.from_dict`` met data that is not a schedule's dict form; the message names
     the path inside the data, such as ``phases[1].total_steps``."""
+
+
+class ScheduleChangedWarning(UserWarning):
+    """A resumed ``lrsched.torch.ScheduleLR`` follows the checkpoint's schedules, which
+    differ from the ones it was built with; ``resume='given'`` keeps the given ones."""
