@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lrsched.cli.chart import BLOCKS, chart, eighths, number, row_of, x_labels
+from lrsched.cli.chart import BLOCKS, chart, eighths, number, row_of, x_labels, y_ticks
+from lrsched.cli.summary import columns
 
 
 def test_number_is_short() -> None:
@@ -64,15 +65,46 @@ def test_all_zero_curve() -> None:
     assert lines[1] == "  │" + "  " + "  start 0, peak 0 at step 0, end 0"  # two empty cells
 
 
-def test_x_axis_labels_do_not_collide() -> None:
-    # The middle label "10" would touch "0", so it and its tick are left out.
+def test_x_axis_labels_are_round_and_do_not_collide() -> None:
+    # 0 and 20 at their columns; 10 would leave no space between the labels.
     assert x_labels([0, 5, 10, 15, 20], 5) == ("┬───┬", "0  20")
     axis, labels = x_labels(list(range(0, 2000, 100)), 20)
-    assert axis[0] == axis[10] == axis[19] == "┬"
-    assert labels.split() == ["0", "1000", "1900"]
-    assert labels.index("1900") + len("1900") == 20  # the last label ends under its column
+    assert labels.split() == ["0", "1000"]
+    assert axis[0] == axis[10] == "┬"
+    assert axis.count("┬") == 2
     axis, labels = x_labels([7], 1)
     assert (axis, labels) == ("┬", "7")
+    assert x_labels([0, 1, 2], 3) == ("┬─┬", "0 2")
+
+
+def test_x_ticks_of_an_odd_length_run_are_round() -> None:
+    """0, 20000, ... 100000 for 101,695 steps, not 0, 50847, 101694."""
+    steps = columns(101_695, 60, 2000)
+    axis, labels = x_labels(steps, len(steps))
+    assert labels.split() == ["0", "20000", "40000", "60000", "80000", "100000"]
+    marks = [i for i, mark in enumerate(axis) if mark == "┬"]
+    for column, text in zip(marks, labels.split(), strict=True):
+        assert abs(int(text) - steps[column]) <= 101_695 / 59 / 2  # the nearest column
+    axis, labels = x_labels(list(range(36)), 36)
+    assert labels.split() == ["0", "10", "20", "30"]
+    assert [i for i, mark in enumerate(axis) if mark == "┬"] == [0, 10, 20, 30]
+
+
+def test_x_ticks_past_ten_million_are_short() -> None:
+    steps = columns(2**53, 60, 0)
+    _, labels = x_labels(steps, len(steps))
+    assert labels.split() == ["0", "2e+15", "4e+15", "6e+15", "8e+15"]
+
+
+def test_y_ticks_mark_round_rates_between_zero_and_the_peak() -> None:
+    assert y_ticks(0.001, 8) == {4: "0.0005"}
+    assert y_ticks(1.0, 8) == {4: "0.5"}
+    assert y_ticks(0.0, 8) == {}
+    assert y_ticks(1.0, 2) == {}
+    lines = chart(list(range(10)), [k / 9 for k in range(10)], height=8).splitlines()
+    assert lines[4].startswith("0.5 ┤")
+    assert lines[0].startswith("  1 ┤")
+    assert lines[8].startswith("  0 └")
 
 
 def test_bad_input() -> None:

@@ -46,11 +46,15 @@ def test_show_the_readme_schedule(capsys: pytest.CaptureFixture[str]) -> None:
     assert "shown     steps 0 to 1249 (a default, as it never ends; choose with --steps N)" in lines
     assert "peak      0.001 at step 100" in lines
     table = lines[lines.index("step  lr") + 1 :]
-    printed = {int(step): value for step, value in (row.split() for row in table)}
+    printed = {int(row.split()[0]): row.split()[1] for row in table}
     # First, quartiles, last, the peak and the landmarks: the warmup's end, the hold's start.
     assert sorted(printed) == sorted({0, 312, 624, 937, 1249, 100, 1000})
     for step, value in printed.items():
         assert value == f"{s(step):.6g}"
+    names = {int(row.split()[0]): row.split(maxsplit=2)[2:] for row in table}
+    assert names[100] == ["warmup ends, peak"]
+    assert names[1000] == ["phase 2 starts"]
+    assert names[312] == names[0] == []
 
 
 def test_show_a_finite_schedule(capsys: pytest.CaptureFixture[str]) -> None:
@@ -339,3 +343,137 @@ def test_any_expression_prints_output_or_one_error_line(text: str) -> None:
         assert code == 2
         assert err.getvalue().startswith("lrsched: error: ")
         assert err.getvalue().count("\n") == 1
+
+
+WSD = (
+    "WarmupStableDecay(peak_lr=0.001, min_lr=0.0, start_lr=0.0, warmup_steps=2000,"
+    " total_steps=101694, decay_fraction=0.2, decay_shape='1-sqrt')"
+)
+
+
+def _named_rows(out: str) -> dict[int, str]:
+    lines = out.splitlines()
+    table = lines[lines.index(next(line for line in lines if line.strip() == "step  lr")) + 1 :]
+    return {int(row.split()[0]): " ".join(row.split()[2:]) for row in table}
+
+
+@pytest.mark.parametrize(
+    ("expr", "named"),
+    [
+        (WSD, {2000: "warmup ends, peak", 81355: "decay starts"}),
+        (
+            "OneCycle(max_lr=0.1, total_steps=1000, pct_start=0.3, initial_div=25.0,"
+            " final_div=1e4)",
+            {300: "OneCycle peak"},
+        ),
+        (
+            "WarmupCosine(peak_lr=1.0, min_lr=0.0, start_lr=0.0, warmup_steps=10, total_steps=100)",
+            {10: "warmup ends, peak"},
+        ),
+        (
+            "CosineRestarts(base_lr=1.0, min_lr=0.0, period=100, t_mult=2)",
+            {0: "peak", 100: "restart 1", 300: "restart 2", 700: "restart 3"},
+        ),
+        (
+            "Constant(lr=1.0)[:10] | (Warmup(steps=5, start_lr=0.0) >> Constant(lr=2.0))[:20]"
+            " | Noam(d_model=64, warmup_steps=50)",
+            {10: "phase 2 starts", 15: "warmup ends, peak", 30: "phase 3 starts", 79: "Noam peak"},
+        ),
+    ],
+)
+def test_show_names_every_phase_start_and_landmark(
+    capsys: pytest.CaptureFixture[str], expr: str, named: dict[int, str]
+) -> None:
+    code, out, _ = run(capsys, "show", expr)
+    assert code == 0
+    rows = _named_rows(out)
+    for step, name in named.items():
+        assert rows[step] == name, (step, rows)
+    assert "steps 0 to" in out
+
+
+def test_show_ticks_are_round(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", WSD)
+    assert code == 0
+    labels = out.splitlines()[
+        out.splitlines().index(next(x for x in out.splitlines() if "└" in x)) + 1
+    ]
+    assert labels.split() == ["0", "20000", "40000", "60000", "80000", "100000"]
+    assert "0.0005 ┤" in out
+
+
+def test_plot_labels(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="plots need the plot extra")
+    out_file = tmp_path / "two.svg"
+    code, _, _ = run(
+        capsys, "plot", README, COSINE, "--label", "warm cosine", "--label", "short",
+        "-o", str(out_file), "--steps", "30",
+    )  # fmt: skip
+    assert code == 0
+    text = out_file.read_text()
+    assert "warm cosine" in text
+    assert "short" in text
+    assert "Cosine(base_lr" not in text  # the legend holds the labels, not the expressions
+    for labels in (["one"], ["a", "b", "c"]):
+        argv = [x for name in labels for x in ("--label", name)]
+        err = _one_error_line(capsys, "plot", README, COSINE, *argv, "-o", str(out_file))
+        assert f"--label given {len(labels)} time" in err
+        assert "for 2 EXPRs; give one per EXPR" in err
+
+
+def test_plot_ticks_are_round(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="plots need the plot extra")
+    from matplotlib.figure import Figure
+
+    from lrsched.cli import plot as plot_module
+
+    made: list[Figure] = []
+
+    class Keep(Figure):
+        def savefig(self, *args: object, **kwargs: object) -> None:
+            made.append(self)
+
+    import matplotlib.figure
+
+    original = matplotlib.figure.Figure
+    matplotlib.figure.Figure = Keep  # type: ignore[misc]
+    try:
+        plot_module.plot([parse(WSD)], ["wsd"], steps=101_695, path=tmp_path / "w.png")
+    finally:
+        matplotlib.figure.Figure = original  # type: ignore[misc]
+    axes = made[0].axes[0]
+    assert list(axes.get_xticks()) == [0, 20000, 40000, 60000, 80000, 100000]
+    assert [t.get_text() for t in axes.get_yticklabels()] == [
+        "0", "0.0002", "0.0004", "0.0006", "0.0008", "0.001",
+    ]  # fmt: skip
+
+
+@settings(max_examples=40)
+@given(trees, st.integers(min_value=1, max_value=60), st.integers(min_value=1, max_value=9))
+def test_table_json_is_always_valid_json(s: object, steps: int, every: int) -> None:
+    from lrsched.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(
+            ["table", repr(s), "--steps", str(steps), "--every", str(every), "--format", "json"]
+        )
+    assert (code, err.getvalue()) == (0, "")
+    text = out.getvalue()
+    assert "NaN" not in text
+    assert "Infinity" not in text
+    rows = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
+    assert [row["step"] for row in rows] == list(range(0, steps, every))
+    assert all(row["lr"] == s(row["step"]) for row in rows)  # type: ignore[operator]
+
+
+def test_table_json_of_the_largest_rates(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "table", "Constant(lr=1.7976931348623157e308) * 1.0", "--steps", "2",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out) == [
+        {"step": 0, "lr": 1.7976931348623157e308},
+        {"step": 1, "lr": 1.7976931348623157e308},
+    ]

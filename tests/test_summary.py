@@ -13,8 +13,10 @@ from lrsched import (
     Exponential,
     InverseSqrt,
     Linear,
+    OneCycle,
     Schedule,
     Warmup,
+    WarmupStableDecay,
 )
 from lrsched.cli import summary
 from strategies import trees
@@ -27,6 +29,41 @@ def test_landmarks_are_phase_starts_and_warmup_ends() -> None:
     assert summary.landmarks(warm) == [10]
     assert summary.landmarks(COS[:50] | warm | Constant(lr=0.1)) == [50, 60, 160]
     assert summary.landmarks(COS) == []
+
+
+def test_named_landmarks_at_any_depth() -> None:
+    wsd = WarmupStableDecay(
+        peak_lr=1.0, min_lr=0.0, start_lr=0.0, warmup_steps=10, total_steps=100,
+        decay_steps=30, decay_shape="linear",
+    )  # fmt: skip
+    assert summary.named_landmarks(wsd, 101) == [(10, "warmup ends"), (70, "decay starts")]
+    assert summary.named_landmarks(wsd, 70) == [(10, "warmup ends")]  # within the span only
+    one = OneCycle(max_lr=1.0, total_steps=50, pct_start=0.3, initial_div=25.0, final_div=1e4)
+    chain = COS[:20] | (one * 2.0)[:40] | wsd
+    assert summary.named_landmarks(chain, 1000) == [
+        (20, "phase 2 starts"),
+        (35, "OneCycle peak"),
+        (60, "phase 3 starts"),
+        (70, "warmup ends"),
+        (130, "decay starts"),
+    ]
+    # A landmark past a phase's bound never happens: the OneCycle is cut before its peak.
+    assert (35, "OneCycle peak") not in summary.named_landmarks(COS[:20] | one[:10] | COS, 1000)
+    restarts = CosineRestarts(base_lr=1.0, min_lr=0.0, period=5, t_mult=1)
+    marks = summary.named_landmarks(restarts, 10**6)
+    assert marks[:2] == [(5, "restart 1"), (10, "restart 2")]
+    assert len(marks) == summary.MAX_RESTARTS
+    assert summary.named_landmarks(restarts, 12) == [(5, "restart 1"), (10, "restart 2")]
+
+
+@settings(max_examples=50)
+@given(trees)
+def test_landmarks_are_the_named_ones_without_restarts(s: Schedule) -> None:
+    steps = summary.default_steps(s)[0]
+    named = [step for step, _ in summary.named_landmarks(s, steps)]
+    assert named == sorted(set(named))
+    assert set(summary.landmarks(s)) & set(range(steps)) <= set(named)
+    assert all(0 < step < steps for step in named)
 
 
 def test_default_steps() -> None:

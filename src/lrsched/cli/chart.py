@@ -8,7 +8,10 @@ The rows holding the start, the peak and the end value are labelled on the right
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
+
+from . import ticks
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -35,27 +38,62 @@ def row_of(filled: int, height: int) -> int:
 
 
 def x_labels(steps: Sequence[int], width: int) -> tuple[str, str]:
-    """The x axis (with ticks) and the step labels under its first, middle and last columns."""
+    """The x axis and its labels: ticks at round steps (``ticks.step_ticks``), each under
+    the column nearest its step, as many as fit with a space between labels."""
+    first, last = steps[0], steps[-1]
+    for count in range(max(2, width // 8), 0, -1):
+        wanted = [t for t in ticks.step_ticks(last, count) if t >= first] or [first]
+        placed = _placed(steps, width, wanted)
+        if placed is not None:
+            break
+    else:  # not even one round tick fits: the first step alone
+        placed = _placed(steps, width, [first]) or []
     axis = ["─"] * width
     labels = [" "] * width
-    placed: list[tuple[int, int]] = []
-    # First and last take precedence over the middle; the last label ends at its column.
-    for column in dict.fromkeys((0, width - 1, width // 2)):
-        text = str(steps[column])
-        if column == 0:
-            start = 0
-        elif column == width - 1:
-            start = column - len(text) + 1
-        else:
-            start = column - len(text) // 2
-        start = max(0, min(start, width - len(text)))
-        # Skip a label that would touch one already placed.
-        if any(start <= end + 1 and begin <= start + len(text) for begin, end in placed):
-            continue
+    for column, start, text in placed:
         axis[column] = "┬"
         labels[start : start + len(text)] = list(text)
-        placed.append((start, start + len(text) - 1))
     return "".join(axis), "".join(labels)
+
+
+def _placed(
+    steps: Sequence[int], width: int, wanted: Sequence[int]
+) -> list[tuple[int, int, str]] | None:
+    """``(column, first character, text)`` of each tick's label, or None if two labels
+    would touch or two ticks share a column."""
+    placed: list[tuple[int, int, str]] = []
+    for step, text in zip(wanted, ticks.step_labels(list(wanted)), strict=True):
+        column = _nearest(steps, step)
+        if len(text) > width:
+            return None
+        start = max(0, min(column - (len(text) - 1) // 2, width - len(text)))
+        if placed and (column <= placed[-1][0] or start < placed[-1][1] + len(placed[-1][2]) + 1):
+            return None
+        placed.append((column, start, text))
+    return placed
+
+
+def _nearest(steps: Sequence[int], step: int) -> int:
+    """The column whose step is nearest ``step`` (the columns' steps are increasing)."""
+    index = bisect.bisect_left(steps, step)
+    if index == len(steps):
+        return index - 1
+    if index > 0 and step - steps[index - 1] <= steps[index] - step:
+        return index - 1
+    return index
+
+
+def y_ticks(top: float, height: int) -> dict[int, str]:
+    """Labels of round rates between 0 and ``top``, by row (0 is the top row, which
+    holds ``top`` itself): at most one per row and none in the top row."""
+    if height < 3 or not top > 0.0:
+        return {}
+    found: dict[int, str] = {}
+    for value in ticks.ticks(0.0, top, 3):
+        row = row_of(eighths(value, top, height), height)
+        if 0.0 < value < top and 0 < row < height - 1 and row not in found:
+            found[row] = ticks.label(value)
+    return found
 
 
 def chart(steps: Sequence[int], values: Sequence[float], *, height: int = 8) -> str:
@@ -83,12 +121,13 @@ def chart(steps: Sequence[int], values: Sequence[float], *, height: int = 8) -> 
     ):
         notes.setdefault(row_of(filled[column], height), []).append(text)
     top_label, zero_label = number(top), "0"
-    margin = max(len(top_label), len(zero_label))
+    rows = {0: top_label, **y_ticks(top, height)}
+    margin = max(len(zero_label), *(len(text) for text in rows.values()))
     lines = []
     for row in range(height):
         base = (height - 1 - row) * 8
         cells = "".join(BLOCKS[min(max(f - base, 0), 8)] for f in filled)
-        label, tick = (top_label, "┤") if row == 0 else ("", "│")
+        label, tick = (rows[row], "┤") if row in rows else ("", "│")
         note = "  " + ", ".join(notes[row]) if row in notes else ""
         lines.append(f"{label:>{margin}} {tick}{cells}{note}")
     axis, labels = x_labels(steps, width)

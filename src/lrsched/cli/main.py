@@ -217,10 +217,18 @@ def _show(schedule: Schedule, steps: int | None) -> str:
     where = f"at step {peak_step}" + ("" if exact else f" (searched {summary.PEAK_SCAN} steps)")
     out.append(f"peak      {number(peak)} {where}")
     out.append("")
-    rows = [(str(k), f"{schedule(k):.6g}") for k in summary.key_steps(schedule, steps, peak_step)]
-    width = max(len("step"), *(len(step) for step, _ in rows))
+    names = dict(summary.named_landmarks(schedule, steps))
+    named = [name for name in names.get(peak_step, "").split(", ") if name]
+    if not any(name.endswith("peak") for name in named):  # "OneCycle peak" says it already
+        names[peak_step] = ", ".join([*named, "peak"])
+    rows = [
+        (str(k), f"{schedule(k):.6g}", names.get(k, ""))
+        for k in summary.key_steps(schedule, steps, peak_step)
+    ]
+    width = max(len("step"), *(len(step) for step, _, _ in rows))
+    values = max(len("lr"), *(len(value) for _, value, _ in rows))
     out.append(f"{'step':>{width}}  lr")
-    out.extend(f"{step:>{width}}  {value}" for step, value in rows)
+    out.extend(f"{step:>{width}}  {value:<{values}}  {name}".rstrip() for step, value, name in rows)
     return "\n".join(out)
 
 
@@ -270,11 +278,18 @@ def _plot(args: argparse.Namespace, schedules: list[Schedule]) -> str:
     if args.title is not None and len(args.title) > MAX_TITLE:
         # matplotlib lays out a long title slowly (seconds for 100,000 characters).
         raise CliError(f"--title is {len(args.title)} characters long; at most {MAX_TITLE}")
+    names = args.label
+    if names is not None and len(names) != len(schedules):
+        raise CliError(
+            f"--label given {len(names)} time{'s' if len(names) != 1 else ''} for "
+            f"{len(schedules)} EXPR{'s' if len(schedules) != 1 else ''}; give one per EXPR, "
+            "in the same order"
+        )
     steps = args.steps or max(summary.default_steps(s)[0] for s in schedules)
     try:
         zeros = plot(
             schedules,
-            [repr(s) for s in schedules],
+            names if names is not None else [repr(s) for s in schedules],
             steps=steps,
             path=path,
             log=args.log,
@@ -332,6 +347,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plot.add_argument("--log", action="store_true", help="log scale for the rate")
     plot.add_argument("--title", help="a title for the figure")
+    plot.add_argument(
+        "--label",
+        action="append",
+        metavar="NAME",
+        help="the legend entry of an EXPR, once per EXPR in order (default: the expressions)",
+    )
     return parser
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..core.schedule import Schedule
 from .summary import sample
+from .ticks import label, step_labels, step_ticks, ticks
 
 MAX_POINTS = 20_000  # a line needs no more points than this to look exact at any size
 MAX_LABEL = 280  # characters of a legend entry: four lines, not a wall of text
@@ -52,20 +53,29 @@ def plot(
         figure = Figure(figsize=(8, 5), dpi=120, layout="constrained")
         axes = figure.add_subplot()
         zeros = 0
-        for schedule, label in zip(schedules, labels, strict=True):
-            short = label if len(label) <= MAX_LABEL else f"{label[: MAX_LABEL - 3]}..."
+        top = 0.0
+        for schedule, name in zip(schedules, labels, strict=True):
+            short = name if len(name) <= MAX_LABEL else f"{name[: MAX_LABEL - 3]}..."
             wrapped = "\n".join(textwrap.wrap(short, 70, break_long_words=False)) or short
             rates = [schedule(k) for k in xs]
             zeros += rates.count(0.0)
+            top = max(top, *rates)
             # Steps are whole numbers, so each rate holds until the next step.
             axes.step(xs, rates, where="post", label=wrapped, linewidth=1.6)
         axes.set_xlabel("step")
         axes.set_ylabel("learning rate")
         axes.set_xlim(0, max(steps - 1, 1))
+        # The ticks of lrsched show and of the notebook SVG: round steps and rates.
+        at = step_ticks(steps - 1, 8)
+        axes.set_xticks(at, labels=step_labels(at))
         if log:
             axes.set_yscale("log")
         else:
             axes.set_ylim(bottom=0)
+            if top > 0.0:
+                rates_at = ticks(0.0, top, 6)
+                axes.set_yticks(rates_at, labels=[label(value) for value in rates_at])
+                axes.set_ylim(0.0, top * 1.05)
         axes.grid(True, alpha=0.3)
         if title:
             axes.set_title(title)

@@ -3,28 +3,81 @@ the steps worth printing. Pure functions over the public API."""
 
 from __future__ import annotations
 
-from ..core.composites import Phases, Scaled, WithWarmup
+from ..core.composites import Bounded, Phases, Scaled, WithWarmup
 from ..core.schedule import Schedule
-from ..schedules.cosine import CosineRestarts
+from ..core.validate import MAX_COUNT
+from ..schedules.cosine import CosineRestarts, WarmupCosine
 from ..schedules.cyclic import Cyclic
+from ..schedules.inverse_sqrt import InverseSqrt, Noam
+from ..schedules.one_cycle import OneCycle
+from ..schedules.wsd import WarmupStableDecay
 
 OPEN_ENDED_MIN = 1000  # steps shown for a schedule that never ends and has no landmarks
 PEAK_SCAN = 100_000  # beyond this many steps the peak is searched on a sample
 OPEN_ENDED_NOTE = "a default, as it never ends; choose with --steps N"
+MAX_RESTARTS = 8  # restarts of a CosineRestarts listed by name; later ones are not
 
 
 def landmarks(schedule: Schedule) -> list[int]:
-    """Steps where the structure changes: phase starts and the ends of warmups."""
-    found: set[int] = set()
-    if isinstance(schedule, WithWarmup):
-        found.add(schedule.warmup.steps)
-    if isinstance(schedule, Phases):
-        for start, phase in zip(schedule.starts, schedule.phases, strict=True):
-            found.add(start)
-            if isinstance(phase, WithWarmup):
-                found.add(start + phase.warmup.steps)
-    found.discard(0)
+    """Steps where the structure changes, at any depth: phase starts, warmup ends, a
+    WarmupStableDecay's decay start, a OneCycle's or Noam's peak (``named_landmarks``
+    without the restarts, which never end)."""
+    found: dict[int, list[str]] = {}
+    _walk(schedule, 0, MAX_COUNT + 1, found, restarts=False)
+    found.pop(0, None)
     return sorted(found)
+
+
+def named_landmarks(schedule: Schedule, steps: int) -> list[tuple[int, str]]:
+    """Steps below ``steps`` where something named happens, in order: every phase start
+    and warmup end (as ``landmarks``), a WarmupStableDecay's decay start, a OneCycle's
+    peak, the restarts of a CosineRestarts, at any depth of the tree."""
+    found: dict[int, list[str]] = {}
+    _walk(schedule, 0, steps, found, restarts=True)
+    found.pop(0, None)
+    return [(step, ", ".join(dict.fromkeys(names))) for step, names in sorted(found.items())]
+
+
+def _walk(
+    node: Schedule, offset: int, end: int, found: dict[int, list[str]], *, restarts: bool
+) -> None:
+    """Add the landmarks of ``node``, which starts at step ``offset``, before ``end``."""
+
+    def add(step: int, name: str) -> None:
+        if step > 0 and offset + step < end:
+            found.setdefault(offset + step, []).append(name)
+
+    if isinstance(node, WithWarmup):
+        add(node.warmup.steps, "warmup ends")
+        _walk(node.schedule, offset + node.warmup.steps, end, found, restarts=restarts)
+    elif isinstance(node, Phases):
+        for number, (start, phase) in enumerate(zip(node.starts, node.phases, strict=True)):
+            add(start, f"phase {number + 1} starts")
+            stop = node.starts[number + 1] if number + 1 < len(node.phases) else None
+            limit = end if stop is None else min(end, offset + stop)
+            _walk(phase, offset + start, limit, found, restarts=restarts)
+    elif isinstance(node, Bounded):
+        _walk(node.schedule, offset, min(end, offset + node.steps), found, restarts=restarts)
+    elif isinstance(node, Scaled):
+        _walk(node.schedule, offset, end, found, restarts=restarts)
+    elif isinstance(node, (WarmupStableDecay, WarmupCosine)):
+        add(node.warmup_steps, "warmup ends")
+        if isinstance(node, WarmupStableDecay):
+            add(node.total_steps - node.decay_length, "decay starts")
+    elif isinstance(node, OneCycle):
+        add(node.peak_step, "OneCycle peak")
+    elif isinstance(node, InverseSqrt):
+        add(node.warmup_steps, "warmup ends")
+    elif isinstance(node, Noam):
+        add(node.warmup_steps - 1, "Noam peak")
+    elif isinstance(node, CosineRestarts) and restarts:
+        start, length = node.period, node.period
+        for number in range(MAX_RESTARTS):
+            if offset + start >= end:
+                break
+            add(start, f"restart {number + 1}")
+            length *= node.t_mult
+            start += length
 
 
 def cycle(schedule: Schedule) -> int | None:
@@ -87,8 +140,8 @@ def columns(steps: int, width: int, peak_step: int) -> list[int]:
 
 
 def key_steps(schedule: Schedule, steps: int, peak_step: int) -> list[int]:
-    """First, quartiles, last, the peak and the landmarks within range, in order."""
+    """First, quartiles, last, the peak and the named landmarks within range, in order."""
     last = steps - 1
     picked = {0, last, peak_step, *(round(last * q) for q in (0.25, 0.5, 0.75))}
-    picked.update(mark for mark in landmarks(schedule) if mark <= last)
+    picked.update(mark for mark, _ in named_landmarks(schedule, steps))
     return sorted(picked)
