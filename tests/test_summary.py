@@ -49,7 +49,10 @@ def test_named_landmarks_at_any_depth() -> None:
     ]
     # A landmark past a phase's bound never happens: the OneCycle is cut before its peak.
     assert (35, "OneCycle peak") not in summary.named_landmarks(COS[:20] | one[:10] | COS, 1000)
+    # A slice from step 65 on: the decay start (130) moves to 65; what came before is gone.
+    assert summary.named_landmarks(chain[65:], 1000) == [(5, "warmup ends"), (65, "decay starts")]
     restarts = CosineRestarts(base_lr=1.0, min_lr=0.0, period=5, t_mult=1)
+    assert summary.named_landmarks(restarts[7:], 9) == [(3, "restart 2"), (8, "restart 3")]
     marks = summary.named_landmarks(restarts, 10**6)
     assert marks[:2] == [(5, "restart 1"), (10, "restart 2")]
     assert len(marks) == summary.MAX_RESTARTS

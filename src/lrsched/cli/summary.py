@@ -3,7 +3,7 @@ the steps worth printing. Pure functions over the public API."""
 
 from __future__ import annotations
 
-from ..core.composites import Bounded, Phases, Scaled, WithWarmup
+from ..core.composites import Bounded, Phases, Scaled, Shifted, WithWarmup
 from ..core.schedule import Schedule
 from ..core.validate import MAX_COUNT
 from ..schedules.cosine import CosineRestarts, WarmupCosine
@@ -60,6 +60,12 @@ def _walk(
         _walk(node.schedule, offset, min(end, offset + node.steps), found, restarts=restarts)
     elif isinstance(node, Scaled):
         _walk(node.schedule, offset, end, found, restarts=restarts)
+    elif isinstance(node, Shifted):  # the inner landmarks after its start, moved back
+        inner: dict[int, list[str]] = {}
+        _walk(node.schedule, 0, node.start + end - offset, inner, restarts=restarts)
+        for step, names in inner.items():
+            if step > node.start:
+                found.setdefault(offset + step - node.start, []).extend(names)
     elif isinstance(node, (WarmupStableDecay, WarmupCosine)):
         add(node.warmup_steps, "warmup ends")
         if isinstance(node, WarmupStableDecay):

@@ -42,10 +42,13 @@ def ticks(low: float, high: float, count: int, *, integer: bool = False) -> list
     first = math.ceil(low / step - 1e-9)
     last = math.floor(high / step + 1e-9)
     values = [i * step for i in range(first, last + 1)]
-    if integer:
-        return [float(round(value)) for value in values]
+    if integer:  # exact: a tick past the range by rounding is left out
+        return [float(round(value)) for value in values if low <= round(value) <= high]
     # i * step carries binary noise (3 * 0.1 is 0.30000000000000004); 12 significant
-    # digits keep every round value and drop the noise.
+    # digits keep every round value and drop the noise, unless the step is too fine for
+    # that (a range of a few ulps), where the values stay as they are.
+    if step < max(abs(low), abs(high)) * 1e-10:
+        return values
     return [float(f"{value:.12g}") for value in values]
 
 
