@@ -84,10 +84,11 @@ class ScheduleLR(LRScheduler):  # type: ignore[misc]  # torch may be untyped her
 
     ``state_dict()`` holds every schedule in its dict form and the step.
     ``load_state_dict`` restores the step, and with ``resume="saved"`` (the default) the
-    saved schedules too, warning (``lrsched.ScheduleChangedWarning``) when they differ
-    from the ones given here; with ``resume="given"`` it keeps the schedules given here,
-    so a resumed run can follow a new plan from the saved step. Either way it sets the
-    optimizer's values at that step at once.
+    saved schedules too, warning (``lrsched.ScheduleChangedWarning``, at the next
+    ``step()``) when they differ from the ones given here; with ``resume="given"`` it
+    keeps the schedules given here, so a resumed run can follow a new plan from the
+    saved step. Either way it sets the optimizer's values at that step at once. States
+    written by lrsched 0.2.0, which held schedule objects, load too.
     """
 
     def __init__(
@@ -113,6 +114,7 @@ class ScheduleLR(LRScheduler):  # type: ignore[misc]  # torch may be untyped her
         self._plans = _plans(lr, driven, groups)
         self.schedules: tuple[Schedule, ...] = lr
         self.fields: _Fields = driven
+        self._changed: list[str] = []  # how a loaded plan differs from the given one
         # torch requires 'initial_lr' to resume (last_epoch >= 0) for its relative
         # schedulers; absolute rates never read it.
         for group in groups:
@@ -124,12 +126,23 @@ class ScheduleLR(LRScheduler):  # type: ignore[misc]  # torch may be untyped her
         # torch's own step checks the order of optimizer.step() and scheduler.step() on
         # the first call, and handles the deprecated epoch argument; every later call
         # does what torch's would, without its per-step overhead.
-        if epoch is not None or self._step_count < 2:
-            super().step(epoch)
+        if epoch is not None or self._step_count < 2 or self._changed:
+            self._careful_step(epoch)
             return
         self._step_count += 1
         self.last_epoch += 1
         self._last_lr = self._set(self.last_epoch)
+
+    def _careful_step(self, epoch: int | None) -> None:
+        # The warning of a changed plan waits for the first step after loading: some
+        # trainers (transformers') load states inside warnings.catch_warnings and drop
+        # what it records.
+        if self._changed:
+            found, self._changed = self._changed, []
+            warn_changed(found, stacklevel=4)
+            self.step(epoch)
+        else:
+            super().step(epoch)
 
     def get_lr(self) -> list[float]:
         """The rates at the current step, one per param group; sets the other fields."""
@@ -257,9 +270,7 @@ class ScheduleLR(LRScheduler):  # type: ignore[misc]  # torch may be untyped her
         saved = saved_plan(state_dict, len(groups)) if self.resume == "saved" else None
         if saved is not None:
             plans = _plans(*saved, groups)
-            found = changes((self.schedules, self.fields), saved)
-            if found:
-                warn_changed(found)
+            self._changed = changes((self.schedules, self.fields), saved)
             self.schedules, self.fields = saved
             self._plans = plans
         self.last_epoch, self._step_count = last_epoch, step_count

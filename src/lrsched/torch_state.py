@@ -109,14 +109,14 @@ def changes(
     return found
 
 
-def warn_changed(found: list[str]) -> None:
+def warn_changed(found: list[str], stacklevel: int = 2) -> None:
     """Say once that a resumed run follows the checkpoint's plan, not the given one."""
     shown = "; ".join(found[:5]) + (f"; and {len(found) - 5} more" if len(found) > 5 else "")
     warnings.warn(
-        "ScheduleLR.load_state_dict: the checkpoint's schedules differ from the ones this "
-        f"ScheduleLR was built with ({shown}). Resuming with the checkpoint's schedules "
+        "ScheduleLR: the schedules of the checkpoint it loaded differ from the ones it was "
+        f"built with ({shown}). Resuming with the checkpoint's schedules "
         "(resume='saved', the default); to continue with the schedules given to the "
         "constructor instead, build the ScheduleLR with resume='given'.",
         ScheduleChangedWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )

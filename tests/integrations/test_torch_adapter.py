@@ -97,10 +97,10 @@ def test_a_checkpoint_resumes_the_same_curve(weights_only: bool) -> None:
     resumed = ScheduleLR(opt2, Constant(lr=0.5))
     state = torch.load(checkpoint, weights_only=weights_only)
     opt2.load_state_dict(state["optimizer"])
-    with pytest.warns(ScheduleChangedWarning, match="resume='given'"):
-        resumed.load_state_dict(state["scheduler"])
+    resumed.load_state_dict(state["scheduler"])
     assert resumed.schedules == (SCHEDULE,)
-    rest = run(resumed, opt2, 20)
+    with pytest.warns(ScheduleChangedWarning, match="resume='given'"):
+        rest = run(resumed, opt2, 20)
     assert first + rest == [[SCHEDULE(k)] for k in range(32)]
 
 
@@ -112,10 +112,10 @@ def test_loading_only_the_scheduler_sets_the_optimizer_rates() -> None:
     run(scheduler, opt, 7)
     opt2 = optimizer(groups=2)
     resumed = ScheduleLR(opt2, Constant(lr=0.5))
-    with pytest.warns(ScheduleChangedWarning):
-        resumed.load_state_dict(scheduler.state_dict())
+    resumed.load_state_dict(scheduler.state_dict())
     assert [group["lr"] for group in opt2.param_groups] == [SCHEDULE(7)] * 2
-    assert run(resumed, opt2, 3) == [[SCHEDULE(k)] * 2 for k in range(7, 10)]
+    with pytest.warns(ScheduleChangedWarning):
+        assert run(resumed, opt2, 3) == [[SCHEDULE(k)] * 2 for k in range(7, 10)]
 
 
 def test_a_state_for_another_number_of_groups_is_refused() -> None:
