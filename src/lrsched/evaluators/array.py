@@ -28,7 +28,7 @@ import operator
 import sys
 from collections.abc import Callable
 from functools import wraps
-from math import log, pi
+from math import log, pi, prod
 from sys import float_info
 from types import ModuleType
 from typing import Any
@@ -160,19 +160,22 @@ CHECKS = ("auto", "raise", "nan")
 
 def as_steps(steps: Any, check: str = "auto") -> tuple[Any, Any]:
     """``(xp, k)``: the namespace and the validated steps as a float array (negative
-    steps raise where ``check`` reads them; see ``prepared``)."""
-    xp, k, _ = prepared(steps, check)
-    return xp, k
+    steps raise where ``check`` reads them; see ``validated``)."""
+    steps, xp, read, _ = validated(steps, check)
+    if read and bool(xp.any(steps < 0)):
+        raise StepError(f"steps must be non-negative, got {int(xp.min(steps))}")
+    return xp, xp.astype(steps, float_dtype(xp, steps))
 
 
-def prepared(steps: Any, check: str) -> tuple[Any, Any, bool]:
-    """``(xp, k, poison)``: the namespace, the validated steps as a float array, and
-    whether negative steps are left for ``poisoned`` to turn into NaN.
+def validated(steps: Any, check: str) -> tuple[Any, Any, bool, bool]:
+    """``(steps, xp, read, poison)``: the steps as an integer array, its namespace,
+    whether ``check`` reads them for a negative step and whether negative steps are
+    instead left for ``poisoned`` to turn into NaN. No value is read here.
 
-    ``check="auto"`` reads the steps where that waits for no device (``on_host``) and
-    raises ``StepError`` for a negative one; ``"raise"`` reads any steps that have values
-    (a host sync on an accelerator) and is a ``ParameterValueError`` for steps with
-    none; ``"nan"`` never reads. Unsigned steps are never read.
+    ``check="auto"`` reads the steps where that waits for no device (``on_host``);
+    ``"raise"`` reads any steps that have values (a host sync on an accelerator) and is
+    a ``ParameterValueError`` for steps with none; ``"nan"`` never reads. Unsigned steps
+    are never read.
     """
     if check not in CHECKS:
         options = ", ".join(repr(option) for option in CHECKS)
@@ -192,9 +195,7 @@ def prepared(steps: Any, check: str) -> tuple[Any, Any, bool]:
             "check='raise' reads the steps, which have no values under jax.jit, inside "
             "torch.compile or on torch's meta device; use check='auto' or 'nan' there"
         )
-    if read and bool(xp.any(steps < 0)):
-        raise StepError(f"steps must be non-negative, got {int(xp.min(steps))}")
-    return xp, xp.astype(steps, float_dtype(xp, steps)), signed and not read
+    return steps, xp, read, signed and not read
 
 
 def poisoned(xp: Any, k: Any, fn: ArrayFn) -> Any:
@@ -372,9 +373,13 @@ def _ramp_factor(shape: str) -> Callable[[Any, Any], Any]:
     raise UnsupportedNodeError(f"the array evaluator has no ramp factor for shape {shape!r}")
 
 
-@rule(ARRAY, WithWarmup)
-def _with_warmup(node: WithWarmup) -> ArrayFn:
-    inner = compile_array(node.schedule)
+# ramp(xp, k, after): a warmup's rates at the steps k < steps, given ``after``, the
+# schedule's rate at its step 0 (an array that broadcasts against k).
+RampFn = Callable[[Any, Any, Any], Any]
+
+
+def warmup_ramp(node: WithWarmup) -> RampFn:
+    """The ramp of ``node``'s warmup, toward the array ``after`` of the schedule's s(0)."""
     (steps,), start, shape = counts(node.warmup.steps), node.warmup.start_lr, node.warmup.shape
     span = low = high = 0.0  # bound for every shape: torch.compile cannot read unset cells
     half = False
@@ -396,10 +401,7 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
         # array a warning. Halved, it cannot; halving and doubling are exact up there.
         half = high > float_info.max / 4
 
-    def with_warmup(xp: Any, k: Any) -> Any:
-        after = inner(xp, xp.clip(k - steps, 0, None))
-        # On the ramp (k < steps) the clipped inner step is 0, so `after` holds the target
-        # s(0) there: no separate evaluation of s(0), and nothing for a tracer to stop at.
+    def ramp(xp: Any, k: Any, after: Any) -> Any:
         # Parameters, not array values, choose the arithmetic.
         goal = after * 0.5 if halve else after
         if shape == "linear":
@@ -417,7 +419,24 @@ def _with_warmup(node: WithWarmup) -> ArrayFn:
             ramp = origin + (goal - origin) * factor
         if halve:
             ramp = xp.clip(ramp, None, HALF_MAX) * 2.0
-        return xp.where(k < steps, ramp, after)
+        return ramp
+
+    return ramp
+
+
+@rule(ARRAY, WithWarmup)
+def _with_warmup(node: WithWarmup) -> ArrayFn:
+    inner, ramp, (steps,) = (
+        compile_array(node.schedule),
+        warmup_ramp(node),
+        counts(node.warmup.steps),
+    )
+
+    def with_warmup(xp: Any, k: Any) -> Any:
+        after = inner(xp, xp.clip(k - steps, 0, None))
+        # On the ramp (k < steps) the clipped inner step is 0, so `after` holds the target
+        # s(0) there: no separate evaluation of s(0), and nothing for a tracer to stop at.
+        return xp.where(k < steps, ramp(xp, k, after), after)
 
     return with_warmup
 
@@ -476,7 +495,28 @@ def compile_array(node: Schedule) -> ArrayFn:
     return compiled
 
 
-def compiled(schedule: Schedule) -> ArrayFn:
+class Compiled:
+    """A schedule's compiled array function (``whole``), and its pieces for the host
+    path (``evaluators.pieces``), cut on first use."""
+
+    __slots__ = ("_pieces", "whole")
+
+    def __init__(self, whole: ArrayFn) -> None:
+        self.whole = whole
+
+    _pieces: Any
+
+    def pieces(self, schedule: Schedule) -> Any:
+        try:
+            return self._pieces
+        except AttributeError:
+            from .pieces import Pieces
+
+            self._pieces = Pieces(schedule)
+            return self._pieces
+
+
+def compiled(schedule: Schedule) -> Compiled:
     """``compile_array(schedule)``, cached in the hidden slot ``_array_fn``.
 
     The slot is not a field, so it is in no ``==``, ``hash``, ``repr`` or pickle. The
@@ -486,13 +526,17 @@ def compiled(schedule: Schedule) -> ArrayFn:
     not written, so a trace has no side effect on the schedule.
     """
     try:
-        fn: ArrayFn = schedule._array_fn  # type: ignore[attr-defined]
+        fn: Compiled = schedule._array_fn  # type: ignore[attr-defined]
     except AttributeError:
-        fn = compile_array(schedule)
+        fn = Compiled(compile_array(schedule))
         torch = sys.modules.get("torch")
         if torch is None or not torch.compiler.is_compiling():
             object.__setattr__(schedule, "_array_fn", fn)
     return fn
+
+
+# Fewer steps than this take the where chain: the host path's chunks would not pay.
+HOST_PATH_MIN = 1024
 
 
 def evaluate(schedule: Schedule, steps: Any, *, check: str = "auto") -> Any:
@@ -515,6 +559,20 @@ def evaluate(schedule: Schedule, steps: Any, *, check: str = "auto") -> Any:
       accelerator (a host sync); a ``ParameterValueError`` for steps with no values;
     - ``"nan"``: NaN at each negative step, never reading a value.
     """
-    xp, k, poison = prepared(steps, check)
+    steps, xp, read, poison = validated(steps, check)
     fn = compiled(schedule)
-    return poisoned(xp, k, fn) if poison else fn(xp, k)
+    dtype = float_dtype(xp, steps)
+    if not poison and host_path(steps) and steps.ndim and prod(steps.shape) >= HOST_PATH_MIN:
+        from .pieces import run
+
+        return run(xp, steps, dtype, fn.whole, fn.pieces(schedule))
+    if read and bool(xp.any(steps < 0)):
+        raise StepError(f"steps must be non-negative, got {int(xp.min(steps))}")
+    k = xp.astype(steps, dtype)
+    return poisoned(xp, k, fn.whole) if poison else fn.whole(xp, k)
+
+
+def host_path(steps: Any) -> bool:
+    """Whether ``steps`` takes the host path: a NumPy array or an eager CPU tensor."""
+    name = library(steps)
+    return name == "numpy" or (name == "torch" and on_host(steps))
