@@ -79,6 +79,7 @@ FRAMEWORKS = [
     "hydra-core>=1.3",
     "omegaconf>=2.3",
     "lightning>=2.2",
+    "ipython>=8",
 ]
 NO_DEPS = ["timm>=1.0"]
 

@@ -9,6 +9,7 @@ them anywhere, print, compare and pickle them.
 """
 
 # The model first, then the layers that plug into its seam, then the schedules they run.
+from .cli.svg import svg as _svg  # noqa: F401 (installs it)
 from .core.composites import Bounded, Phases, Scaled, Shifted, Warmup, WithWarmup
 from .core.errors import (
     CheckpointError,

@@ -25,6 +25,7 @@ FRAMEWORKS = [
     "hydra",
     "omegaconf",
     "lightning",
+    "IPython",
 ]
 
 

@@ -53,6 +53,11 @@ class Schedule(Node, ABC):
     def duration(self) -> int | None:
         """Steps the schedule runs before holding its final value, or None if it never ends."""
 
+    def _repr_svg_(self) -> str:
+        """The curve as an SVG, which Jupyter and IPython show inline (``cli/svg.py``);
+        the text form stays ``repr``."""
+        return SEAM.svg(self)
+
     def __call__(self, step: int) -> float:
         if step.__class__ is not int or step < 0:
             step = validate.step(step)

@@ -2,7 +2,8 @@
 
 The operators of ``Schedule`` build composites (``a | b`` is a ``Phases``), a number
 operand becomes a ``Constant``, ``s(k)`` compiles with the scalar evaluator, ``Scaled``
-checks its factor against the range evaluator and ``to_dict`` writes the dict form. Each
+checks its factor against the range evaluator, ``to_dict`` writes the dict form and
+``_repr_svg_`` draws the curve (``cli/svg.py``). Each
 of those lives in a module that imports the model, so the model cannot import it back:
 instead each installs itself here when ``lrsched`` is imported (``install``), and the
 model calls through ``SEAM``. This is the one place where the layers meet in a cycle.
@@ -33,6 +34,7 @@ class Seam:
     compile_scalar: Callable[[Schedule], Callable[[int], float]] = _missing
     value_range: Callable[[Schedule], tuple[float, float]] = _missing
     to_dict: Callable[[Node], dict[str, Any]] = _missing
+    svg: Callable[[Schedule], str] = _missing
 
 
 SEAM = Seam()
