@@ -249,3 +249,28 @@ def test_evaluate_compiles_a_schedule_once(monkeypatch: pytest.MonkeyPatch) -> N
     assert calls == [schedule, COS]  # one walk of the tree, on the first call only
     assert schedule == COS * 0.5
     assert hash(schedule) == hash(COS * 0.5)
+
+
+def test_a_schedule_called_on_an_array_is_evaluate() -> None:
+    steps = np.array([[0, 3], [10, 12]])
+    assert np.array_equal(COS(steps), evaluate(COS, steps))
+    assert COS(np.array(5)) == evaluate(COS, np.array(5)) == 0.5
+    with pytest.raises(StepError, match="got -1"):
+        COS(np.array([2, -1]))
+    with pytest.raises(StepTypeError):
+        COS(np.array([0.5]))
+    # NumPy integer scalars and Python ints stay on the scalar path: a Python float.
+    assert type(COS(np.int64(5))) is float
+    assert type(COS(5)) is float
+    with pytest.raises(StepTypeError):
+        COS([0, 1])  # a list is no array: call evaluate
+
+
+def test_schedules_can_be_weakly_referenced() -> None:
+    import pickle
+    import weakref
+
+    ref = weakref.ref(COS)
+    assert ref() is COS
+    assert pickle.loads(pickle.dumps(COS)) == COS
+    assert "__weakref__" not in COS.__reduce__()[1][1]

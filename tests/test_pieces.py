@@ -139,3 +139,19 @@ def test_small_arrays_and_scalars_take_the_where_chain() -> None:
     s = examples()[-1]
     for steps in (np.arange(_array.HOST_PATH_MIN - 1), np.int64(7), np.array(7)):
         assert np.array_equal(evaluate(s, steps), by_where(s, np.asarray(steps)))
+
+
+def test_a_slice_from_a_later_step_is_cut_from_there() -> None:
+    base = Warmup(steps=10, start_lr=0.0) >> Cosine(
+        base_lr=1.0, min_lr=0.0, total_steps=100
+    ) | Constant(lr=0.5)
+    for start in (5, 10, 50, 110, 200):
+        late = base[start:]
+        begins = _pieces.Pieces(late).begins
+        assert begins[0] == 0.0
+        assert begins == sorted(begins)
+        steps = np.arange(3000)
+        assert np.array_equal(evaluate(late, steps), by_where(late, steps))
+        assert evaluate(late, steps)[:5].tolist() == [late(k) for k in range(5)]
+    assert _pieces.Pieces(base[50:]).begins == [0.0, 60.0]
+    assert _pieces.Pieces(base[5:]).begins == [0.0, 5.0, 105.0]

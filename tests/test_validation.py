@@ -178,7 +178,7 @@ def test_bad_steps_raise(step: Any, error: type[Exception], fragment: str) -> No
 
 def test_step_type_error_is_also_a_type_error() -> None:
     with pytest.raises(TypeError):
-        Constant(lr=0.1)(0.5)  # type: ignore[arg-type]
+        Constant(lr=0.1)(0.5)
 
 
 def test_integer_like_steps_are_accepted() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
 from . import validate
 from .errors import CompositionError
@@ -44,7 +44,8 @@ class Schedule(Node, ABC):
     - ``s * k``, ``k * s``, ``s / k``: scale the curve by a number.
     """
 
-    __slots__ = ("_array_fn", "_lowered", "_measure", "_scalar_fn")
+    # __weakref__: jax.jit(s) and optax keep weak references to the functions they trace.
+    __slots__ = ("__weakref__", "_array_fn", "_lowered", "_measure", "_scalar_fn")
     # NumPy scalars otherwise try to broadcast over us; this makes them defer to __rmul__.
     __array_ufunc__ = None
 
@@ -58,8 +59,20 @@ class Schedule(Node, ABC):
         the text form stays ``repr``."""
         return SEAM.svg(self)
 
-    def __call__(self, step: int) -> float:
+    @overload
+    def __call__(self, step: int) -> float: ...
+
+    @overload
+    def __call__(self, step: Any) -> Any: ...
+
+    def __call__(self, step: Any) -> Any:
+        """The rate at ``step`` (an int >= 0, NumPy integer scalars included), or, for an
+        integer array of NumPy, torch or JAX (tracers too), ``lrsched.evaluate(self,
+        step)``: so a schedule is an optax schedule as it is."""
         if step.__class__ is not int or step < 0:
+            # Only here, off the int fast path: an array goes to the array evaluator.
+            if step.__class__ is not int and SEAM.is_array(step):
+                return SEAM.evaluate(self, step)
             step = validate.step(step)
         try:
             fn: Callable[[int], float] = self._scalar_fn  # type: ignore[attr-defined]

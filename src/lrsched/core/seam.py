@@ -35,6 +35,8 @@ class Seam:
     value_range: Callable[[Schedule], tuple[float, float]] = _missing
     to_dict: Callable[[Node], dict[str, Any]] = _missing
     svg: Callable[[Schedule], str] = _missing
+    is_array: Callable[[object], bool] = _missing
+    evaluate: Callable[..., Any] = _missing
 
 
 SEAM = Seam()

@@ -37,6 +37,7 @@ from ..core.composites import Bounded, Phases, Scaled, Shifted, WithWarmup
 from ..core.errors import ParameterValueError, StepError, StepTypeError, UnsupportedNodeError
 from ..core.registry import ARRAY, require, rule
 from ..core.schedule import Schedule, lowered
+from ..core.seam import install
 from ..core.validate import MAX_COUNT, describe, shown
 from .bounds import value_range
 from .scalar import HALF_MAX, Halved, near_max
@@ -570,6 +571,18 @@ def evaluate(schedule: Schedule, steps: Any, *, check: str = "auto") -> Any:
         raise StepError(f"steps must be non-negative, got {int(xp.min(steps))}")
     k = xp.astype(steps, dtype)
     return poisoned(xp, k, fn.whole) if poison else fn.whole(xp, k)
+
+
+def is_array(value: object) -> bool:
+    """Whether ``s(value)`` is ``evaluate(s, value)``: a NumPy array (not a NumPy scalar,
+    which ``s(k)`` reads as an int), a torch tensor, or a JAX array or tracer."""
+    name = library(value)
+    if name == "numpy":
+        return isinstance(value, sys.modules["numpy"].ndarray)
+    return name in ("torch", "jax") and hasattr(value, "dtype") and hasattr(value, "shape")
+
+
+install(is_array=is_array, evaluate=evaluate)
 
 
 def host_path(steps: Any) -> bool:

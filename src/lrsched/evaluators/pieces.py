@@ -29,7 +29,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
-from ..core.composites import Bounded, Phases, Scaled, WithWarmup
+from ..core.composites import Bounded, Phases, Scaled, Shifted, WithWarmup
 from ..core.errors import StepError
 from ..core.schedule import Schedule, lowered
 from .array import ArrayFn, compile_array, counts, warmup_ramp
@@ -93,6 +93,25 @@ def _bounded(node: Bounded) -> list[Piece]:
     return found
 
 
+def _shifted(node: Shifted) -> list[Piece]:
+    (start,) = counts(node.start)
+    inner = split(node.schedule)
+    ends = [begin for begin, _ in inner[1:]] + [None]
+
+    def ahead(fn: ArrayFn) -> ArrayFn:
+        def shifted(xp: Any, k: Any) -> Any:
+            return fn(xp, k + start)
+
+        return shifted
+
+    # The pieces that hold a step from `start` on, counted from there.
+    return [
+        (max(begin - start, 0.0), ahead(fn))
+        for (begin, fn), end in zip(inner, ends, strict=True)
+        if end is None or end > start
+    ]
+
+
 def _scaled(node: Scaled) -> list[Piece]:
     factor = node.factor
 
@@ -111,6 +130,7 @@ SPLITS: dict[type, Callable[[Any], list[Piece]]] = {
     Phases: _phases,
     WithWarmup: _with_warmup,
     Bounded: _bounded,
+    Shifted: _shifted,
     Scaled: _scaled,
 }
 
