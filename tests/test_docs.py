@@ -18,6 +18,7 @@ import yaml
 
 import lrsched
 from lrsched.cli.main import main
+from timm_import import import_timm
 
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -39,6 +40,9 @@ def missing_imports(block: str) -> list[str]:
     names = re.findall(r"^>>> (?:import|from) +(.+?)(?: import .*)?$", block, re.MULTILINE)
     missing = set()
     for module in {part.split(" as ")[0].strip() for n in names for part in n.split(",")}:
+        if module.split(".")[0] == "timm":
+            with contextlib.suppress(ImportError):
+                import_timm()  # timm needs torchvision at import, or its stand-in
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
