@@ -206,3 +206,11 @@ def test_no_test_leaves_a_class_or_rule_registered() -> None:
     for kind, table in registry._RULES.items():
         strays = [cls.__name__ for cls in table if not cls.__module__.startswith("lrsched")]
         assert not strays, f"{kind} rules registered by tests and never removed: {strays}"
+
+
+@pytest.mark.parametrize("kind", registry.TRANSFORMS)
+def test_every_node_class_has_a_rule_for_each_transform(kind: str) -> None:
+    missing = registry.lacking(kind)
+    assert not missing, (
+        f"register @rule({kind.upper()}, Cls) in lrsched/transforms/{kind}.py for: {missing}"
+    )

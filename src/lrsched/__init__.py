@@ -57,6 +57,7 @@ from .schedules.inverse_sqrt import InverseSqrt, Noam
 from .schedules.one_cycle import OneCycle
 from .schedules.polynomial import Linear, Polynomial
 from .schedules.wsd import Decay, WarmupStableDecay
+from .transforms import stretch as _stretch  # noqa: F401 (installs the transforms)
 
 __version__ = "0.3.0.dev0"
 

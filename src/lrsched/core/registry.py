@@ -31,14 +31,18 @@ SCALAR, ARRAY, RANGE = "scalar", "array", "range"
 EVALUATORS = (SCALAR, ARRAY, RANGE)
 # Facts some nodes have and others lack: the cycle a periodic schedule repeats forever.
 CYCLE = "cycle"
+# Transforms, which every node class has: the same node over a longer or shorter run
+# (``transforms/stretch.py``); a rule takes the node and where it lies on the run.
+STRETCH = "stretch"
+TRANSFORMS = (STRETCH,)
 
-Rule = Callable[[Any], Any]
+Rule = Callable[..., Any]
 R = TypeVar("R", bound=Rule)
 C = TypeVar("C", bound="type[Node]")
 
 _CLASSES: dict[str, type[Node]] = {}
 _FUNCTIONS: dict[str, Callable[..., Any]] = {}
-_RULES: dict[str, dict[type, Rule]] = {kind: {} for kind in (*EVALUATORS, CYCLE)}
+_RULES: dict[str, dict[type, Rule]] = {kind: {} for kind in (*EVALUATORS, CYCLE, *TRANSFORMS)}
 
 
 def register(cls: C) -> C:
@@ -63,8 +67,8 @@ def constructor(function: F) -> F:
 
 
 def rule(kind: str, cls: type) -> Callable[[R], R]:
-    """Register the decorated function as the ``kind`` rule (an evaluator or ``CYCLE``)
-    for ``cls``."""
+    """Register the decorated function as the ``kind`` rule (an evaluator, ``CYCLE`` or
+    a transform) for ``cls``."""
 
     def add(function: R) -> R:
         _RULES[kind][cls] = function
@@ -118,5 +122,14 @@ def missing_rules() -> list[str]:
         for name, cls in sorted(_CLASSES.items())
         if not hasattr(cls, "expand")  # an Expanding class runs its tree's rules
         for kind in EVALUATORS
+        if not any(base in _RULES[kind] for base in cls.__mro__)
+    ]
+
+
+def lacking(kind: str) -> list[str]:
+    """The name of every registered class with no ``kind`` rule, its own or a base's."""
+    return [
+        name
+        for name, cls in sorted(_CLASSES.items())
         if not any(base in _RULES[kind] for base in cls.__mro__)
     ]

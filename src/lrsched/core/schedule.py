@@ -122,6 +122,28 @@ class Schedule(Node, ABC):
     def __getitem__(self, key: object) -> Schedule:
         return SEAM.sliced(self, key)
 
+    def stretch(self, factor: float) -> Schedule:
+        """The same curve over ``factor`` times as many steps: every step count in the
+        tree scaled on one grid (the step ``t`` of the run moves to ``round(t *
+        factor)``, half to even), per-step decays adjusted to keep the shape, rates
+        kept. The duration becomes ``round(duration * factor)`` exactly. Turns a
+        schedule written in epochs into one in steps: ``s.stretch(steps_per_epoch)``.
+        """
+        return SEAM.stretch(self, factor)
+
+    def stretch_to(self, steps: int) -> Schedule:
+        """This schedule stretched (or shrunk) to last exactly ``steps`` steps; one that
+        never ends is refused."""
+        return SEAM.stretch_to(self, steps)
+
+    def cooldown(
+        self, *, at: int, steps: int, shape: str = "1-sqrt", end_lr: float = 0.0
+    ) -> Schedule:
+        """This schedule up to step ``at``, then a ``Decay`` from its rate at ``at`` to
+        ``end_lr`` over ``steps`` steps with ``shape`` (``"1-sqrt"``, ``"linear"`` or
+        ``"cosine"``): ``s[:at] | Decay(base_lr=s(at), ...)``."""
+        return SEAM.cooldown(self, at=at, steps=steps, shape=shape, end_lr=end_lr)
+
     # Without this, __getitem__ would make every schedule look iterable.
     __iter__ = None
 

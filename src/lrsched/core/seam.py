@@ -37,6 +37,9 @@ class Seam:
     svg: Callable[[Schedule], str] = _missing
     is_array: Callable[[object], bool] = _missing
     evaluate: Callable[..., Any] = _missing
+    stretch: Callable[[Schedule, object], Schedule] = _missing
+    stretch_to: Callable[[Schedule, object], Schedule] = _missing
+    cooldown: Callable[..., Schedule] = _missing
 
 
 SEAM = Seam()
