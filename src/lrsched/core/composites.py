@@ -291,7 +291,9 @@ class Shifted(Schedule):
     ``s[:n][a:]``, as the bounded slice ``s[a:n]``, so a ``Shifted`` never holds a
     ``Bounded`` (written by hand, one is refused). ``start`` is from 1 to ``2**53``;
     ``s[0:]`` is ``s`` itself. ``value_range`` gives the bounds of the whole of
-    ``schedule``, which may be wider than those of the part from ``start`` on.
+    ``schedule``, which may be wider than those of the part from ``start`` on. The array
+    evaluator gives an endless ``schedule`` the float step ``start + k``, exact up to
+    ``k = 2**53 - start`` (a finite one holds from its end, so its step stays exact).
 
     >>> Cosine(base_lr=1.0, min_lr=0.0, total_steps=100)[50:]
     Cosine(base_lr=1.0, min_lr=0.0, total_steps=100)[50:]

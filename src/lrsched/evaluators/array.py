@@ -470,13 +470,22 @@ def _bounded(node: Bounded) -> ArrayFn:
 
 @rule(ARRAY, Shifted)
 def _shifted(node: Shifted) -> ArrayFn:
-    # Past 2**53 - start the sum rounds, as any step past 2**53 does.
     inner, (start,) = compile_array(node.schedule), counts(node.start)
+    end = node.schedule.duration
+    if end is None:
+        # The schedule's own step k + start is exact up to k = 2**53 - start, then rounds.
+        def shifted(xp: Any, k: Any) -> Any:
+            return inner(xp, k + start)
 
-    def shifted(xp: Any, k: Any) -> Any:
-        return inner(xp, k + start)
+        return shifted
+    # A finite schedule holds from its end on, so its step is clipped there: exact for
+    # every k, since the end is at most 2**53. Negative when it ends before start.
+    last = float(end - node.start)
 
-    return shifted
+    def shifted_finite(xp: Any, k: Any) -> Any:
+        return inner(xp, xp.clip(k, None, last) + start)
+
+    return shifted_finite
 
 
 @rule(ARRAY, Scaled)
