@@ -261,8 +261,8 @@ class ScheduleLR(LRScheduler):  # type: ignore[misc]  # torch may be untyped her
             raise ParameterValueError(
                 f"state_dict['last_epoch'] must be an int >= -1, got {last_epoch}"
             )
-        step_count = validate.integer(
-            "state_dict['_step_count']", state_dict.get("_step_count", last_epoch + 1)
+        step_count = validate.count(
+            "state_dict['_step_count']", state_dict.get("_step_count", last_epoch + 1), 0
         )
         groups = self.optimizer.param_groups
         if len(groups) != len(self._plans):

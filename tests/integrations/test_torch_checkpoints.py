@@ -148,6 +148,7 @@ def test_load_state_dict_rebuilds_through_from_dict() -> None:
         (lambda s: s.update(last_epoch=-2), ParameterValueError, "last_epoch"),
         (lambda s: s.pop("last_epoch"), ParameterTypeError, "last_epoch"),
         (lambda s: s.update(_step_count=1.5), ParameterTypeError, "_step_count"),
+        (lambda s: s.update(_step_count=-1), ParameterValueError, "_step_count"),
     ],
 )
 def test_a_bad_state_is_refused_and_changes_nothing(edit: Any, error: type, message: str) -> None:
