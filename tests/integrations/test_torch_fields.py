@@ -365,3 +365,21 @@ def test_a_resumed_run_matches_an_uninterrupted_one_bit_for_bit(at: int) -> None
     tail = train(second, resumed, 16 - at, keys)
     assert head + tail == whole
     assert all(torch.equal(a, b) for a, b in zip(weights(second), final, strict=True))
+
+
+def test_tensor_entries_are_never_read_so_a_device_never_syncs() -> None:
+    # A meta tensor has no values: reading one (item, bool, a comparison) raises, so
+    # steps that pass never waited for a device either.
+    opt = torch.optim.SGD(params(), lr=1.0)
+    group = opt.param_groups[0]
+    lr, ema = torch.tensor(1.0, device="meta"), torch.tensor(0.9, device="meta")
+    group.update(lr=lr, initial_lr=lr.clone(), ema_decay=ema)
+    scheduler = ScheduleLR(opt, LR, ema_decay=EMA)
+    for _ in range(3):
+        opt.step()  # no gradients: it reads nothing either
+        scheduler.step()
+    assert group["lr"] is lr
+    assert group["ema_decay"] is ema
+    assert scheduler.last_epoch == 3
+    with pytest.raises(RuntimeError, match="meta"):
+        lr.item()
