@@ -51,9 +51,12 @@ def _walk(
         add(node.warmup.steps, "warmup ends")
         _walk(node.schedule, offset + node.warmup.steps, end, found, restarts=restarts)
     elif isinstance(node, Phases):
-        for number, (start, phase) in enumerate(zip(node.starts, node.phases, strict=True)):
+        starts = node.starts  # a property that adds the durations up: read it once
+        for number, (start, phase) in enumerate(zip(starts, node.phases, strict=True)):
+            if offset + start >= end:
+                break
             add(start, f"phase {number + 1} starts")
-            stop = node.starts[number + 1] if number + 1 < len(node.phases) else None
+            stop = starts[number + 1] if number + 1 < len(starts) else None
             limit = end if stop is None else min(end, offset + stop)
             _walk(phase, offset + start, limit, found, restarts=restarts)
     elif isinstance(node, Bounded):
