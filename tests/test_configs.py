@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, overload
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lrsched
 from lrsched import (
@@ -273,3 +274,88 @@ def test_a_target_is_looked_up_never_imported(
             from_dict({"_target_": target})
     assert "lrsched_canary" not in sys.modules
     assert not (tmp_path / "imported").exists()
+
+
+# Hostile data in the _target_ form fails as cleanly as in the dict form.
+
+_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**400), 10**400),
+        st.floats(),
+        st.text(max_size=8),
+        st.sampled_from([f"lrsched.{name}" for name in sorted(node_classes())]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(
+            st.one_of(
+                st.sampled_from(["_target_", "_convert_", "lr", "phases", "schedule", "steps"]),
+                st.text(max_size=5),
+            ),
+            children,
+            max_size=4,
+        ),
+    ),
+    max_leaves=20,
+)
+
+
+@st.composite
+def _mutated_targets(draw: st.DrawFn) -> object:
+    """A valid ``_target_`` form with one value replaced, one key dropped or one added."""
+    data: Any = to_hydra(draw(trees))
+    node = data
+    while True:
+        children = [
+            child
+            for value in node.values()
+            for child in (value if isinstance(value, list) else [value])
+            if isinstance(child, dict)
+        ]
+        if not children or draw(st.booleans()):
+            break
+        node = draw(st.sampled_from(children))
+    key = draw(st.sampled_from(sorted(node)))
+    action = draw(st.sampled_from(["replace", "drop", "add"]))
+    if action == "replace":
+        node[key] = draw(_values)
+    elif action == "drop":
+        del node[key]
+    else:
+        node[draw(st.text(max_size=5))] = draw(_values)
+    return data
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(
+        _values.map(lambda d: {"_target_": "lrsched.Phases", "phases": d}),
+        _values.map(lambda d: {"_target_": d}),
+        _mutated_targets(),
+    )
+)
+def test_fuzz_target_forms_raise_only_library_errors(data: Any) -> None:
+    try:
+        s = from_dict(data)
+    except lrsched.ScheduleError:
+        return
+    assert isinstance(s, Schedule)
+    assert from_dict(to_hydra(s)) == s
+
+
+def test_a_shared_part_of_a_target_form_is_decoded_once() -> None:
+    part: dict[str, Any] = {
+        "_target_": "lrsched.Bounded",
+        "steps": 1,
+        "schedule": {"_target_": "lrsched.Constant", "lr": 1},
+    }
+    for _ in range(12):
+        part = {"_target_": "lrsched.Phases", "phases": [part, part]}
+    s = from_dict(part)
+    assert len(s.phases) == 2**12  # type: ignore[attr-defined]
+    loop: dict[str, Any] = {"_target_": "lrsched.Bounded", "steps": 1}
+    loop["schedule"] = loop
+    with pytest.raises(ConfigError, match="contains itself"):
+        from_dict(loop)
