@@ -387,3 +387,40 @@ def test_a_stretch_by_one_is_the_schedule_itself() -> None:
     s = Warmup(steps=10, start_lr=0.0) >> COS
     assert s.stretch(1) is s
     assert s.stretch_to(110) is s
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "message"),
+    [
+        (lambda: COS.stretch(10**400), ParameterValueError, "an int of 401 digits"),
+        (lambda: COS.stretch(True), ParameterTypeError, "factor must be a real number"),
+        (lambda: COS.stretch_to(10**400), ParameterValueError, "an int of 401 digits"),
+        (lambda: COS.stretch_to(2.5), ParameterTypeError, "steps must be an int"),
+        (lambda: COS.stretch(2**53), ParameterValueError, "total_steps must be an int <= 2"),
+        (
+            lambda: (Constant(lr=1.0)[: 2**52] | COS).stretch(2),
+            ParameterValueError,
+            "more than 2\\*\\*53",
+        ),
+    ],
+)
+def test_hostile_stretches_are_refused_by_digit_count_and_span(
+    build: Callable[[], Schedule], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        build()
+
+
+def test_a_node_class_without_a_stretch_rule_is_named() -> None:
+    from dataclasses import dataclass
+
+    from lrsched.transforms.stretch import Line, stretched
+
+    @dataclass(frozen=True)
+    class Unruled(Schedule):
+        @property
+        def duration(self) -> int | None:
+            return None
+
+    with pytest.raises(CompositionError, match=r"stretch has no rule for Unruled"):
+        stretched(Unruled(), Line(0, Fraction(2)))
