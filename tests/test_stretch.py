@@ -395,7 +395,7 @@ def test_a_stretch_by_one_is_the_schedule_itself() -> None:
         (lambda: COS.stretch(10**400), ParameterValueError, "an int of 401 digits"),
         (lambda: COS.stretch(True), ParameterTypeError, "factor must be a real number"),
         (lambda: COS.stretch_to(10**400), ParameterValueError, "an int of 401 digits"),
-        (lambda: COS.stretch_to(2.5), ParameterTypeError, "steps must be an int"),
+        (lambda: COS.stretch_to(2.5), ParameterTypeError, "steps must be an int"),  # type: ignore[arg-type]
         (lambda: COS.stretch(2**53), ParameterValueError, "total_steps must be an int <= 2"),
         (
             lambda: (Constant(lr=1.0)[: 2**52] | COS).stretch(2),
