@@ -133,3 +133,15 @@ def test_shape_of_any_chart(values: list[float], height: int) -> None:
             for upper, lower in zip(cells, below, strict=True):
                 assert upper == " " or lower == "█"
     assert sum("peak" in line for line in lines) == 1
+
+
+def test_a_curve_below_zero_is_drawn_from_its_lowest_value() -> None:
+    """A composite such as ``0.5 - s`` may go below zero: the axis line is its lowest
+    value, 0 a tick on the way up."""
+    lines = chart(list(range(20)), [0.5 - k / 12 for k in range(20)]).splitlines()
+    assert lines[0].startswith("  0.5 ┤█")
+    assert lines[2].startswith("    0 ┤")
+    assert lines[8].startswith("-1.08 └")
+    assert lines[7].endswith("end -1.08")
+    both = chart([0, 1, 2], [1.7976931348623157e308, 0.0, -1.7976931348623157e308])
+    assert both.splitlines()[-2].startswith("-1.8e+308 └")

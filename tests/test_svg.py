@@ -190,3 +190,32 @@ def test_notebooks_print_the_repr_and_show_the_svg() -> None:
     data, _ = formatters.DisplayFormatter().format(s)
     assert data["text/plain"] == repr(s)
     assert data["image/svg+xml"] == s._repr_svg_()
+
+
+class _BelowZero:
+    """Stands in for a composite such as ``0.5 - s``, which may go below zero."""
+
+    duration = 40
+
+    def __call__(self, step: int) -> float:
+        return 0.5 - step / 40
+
+    def __repr__(self) -> str:
+        return "0.5 - Linear(base_lr=0.0, end_lr=1.0, total_steps=40)"
+
+
+def test_a_curve_below_zero_gets_a_zero_line_and_stays_in_its_box() -> None:
+    text = svg.svg(_BelowZero())  # type: ignore[arg-type]
+    root = ET.fromstring(text)
+    (line,) = root.findall("svg:polyline", NS)
+    points = [tuple(map(float, p.split(","))) for p in line.attrib["points"].split()]
+    assert all(0 <= x <= svg.WIDTH and 0 <= y <= svg.HEIGHT for x, y in points)
+    rates = [
+        float("".join(t.itertext()))
+        for t in root.findall("svg:text", NS)
+        if t.attrib.get("text-anchor") == "end"
+    ]
+    assert rates[0] < 0 < rates[-1]
+    assert 0.0 in rates
+    grey = [x for x in root.findall("svg:line", NS) if x.attrib.get("stroke") == "#999"]
+    assert len(grey) == 1  # the zero line

@@ -76,3 +76,9 @@ def test_step_ticks_are_ints_within_the_run(last: int, count: int) -> None:
     assert all(0 <= value <= last for value in values)
     assert len(values) <= count + 1
     assert len(set(values)) == len(values)
+
+
+def test_a_range_wider_than_the_floats_has_its_ends_and_zero() -> None:
+    big = 1.7976931348623157e308
+    assert ticks(-big, big, 3) == [-big, 0.0, big]
+    assert all(-big <= value <= -big / 4 for value in ticks(-big, -big / 4, 3))

@@ -1,7 +1,8 @@
 """A compact Unicode chart of a curve, for the terminal: pure functions, no I/O.
 
 The chart is a filled area, one column per sampled step. The y axis runs from 0 (the
-x axis line) to the highest value (the top row); each row is split into eighths with
+x axis line; the lowest value instead if the curve goes below zero) to the highest
+value (the top row); each row is split into eighths with
 the block characters ``▁▂▃▄▅▆▇█``, so a row of height ``h`` resolves ``8 * h`` levels.
 The rows holding the start, the peak and the end value are labelled on the right.
 """
@@ -9,6 +10,7 @@ The rows holding the start, the peak and the end value are labelled on the right
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 
 from . import ticks
@@ -83,17 +85,27 @@ def _nearest(steps: Sequence[int], step: int) -> int:
     return index
 
 
-def y_ticks(top: float, height: int) -> dict[int, str]:
-    """Labels of round rates between 0 and ``top``, by row (0 is the top row, which
-    holds ``top`` itself): at most one per row and none in the top row."""
-    if height < 3 or not top > 0.0:
+def y_ticks(top: float, height: int, low: float = 0.0) -> dict[int, str]:
+    """Labels of round rates between ``low`` (the axis line) and ``top``, by row (0 is
+    the top row, which holds ``top`` itself): at most one per row, none in the top row."""
+    if height < 3 or not top > low:
         return {}
     found: dict[int, str] = {}
-    for value in ticks.ticks(0.0, top, 3):
-        row = row_of(eighths(value, top, height), height)
-        if 0.0 < value < top and 0 < row < height - 1 and row not in found:
+    for value in ticks.ticks(low, top, 3):
+        row = row_of(_bar(value, low, top, height), height)
+        if low < value < top and 0 < row < height - 1 and row not in found:
             found[row] = ticks.label(value)
     return found
+
+
+def _bar(value: float, low: float, top: float, height: int) -> int:
+    """``eighths`` of ``value`` on a scale from ``low`` (0 unless the curve goes below
+    zero) to ``top``, halved where the span would overflow."""
+    if low == 0.0:
+        return eighths(value, top, height)
+    if math.isfinite(top - low):
+        return eighths(value - low, top - low, height)
+    return eighths(value / 2 - low / 2, top / 2 - low / 2, height)
 
 
 def chart(steps: Sequence[int], values: Sequence[float], *, height: int = 8) -> str:
@@ -111,7 +123,8 @@ def chart(steps: Sequence[int], values: Sequence[float], *, height: int = 8) -> 
         raise ValueError(f"height must be >= 1, got {height}")
     width = len(values)
     top = max(values)
-    filled = [eighths(value, top, height) for value in values]
+    low = min(0.0, *values)  # below 0 only for a composite such as 0.5 - s
+    filled = [_bar(value, low, top, height) for value in values]
     peak = values.index(top)
     notes: dict[int, list[str]] = {}
     for column, text in (
@@ -120,8 +133,8 @@ def chart(steps: Sequence[int], values: Sequence[float], *, height: int = 8) -> 
         (width - 1, f"end {number(values[-1])}"),
     ):
         notes.setdefault(row_of(filled[column], height), []).append(text)
-    top_label, zero_label = number(top), "0"
-    rows = {0: top_label, **y_ticks(top, height)}
+    top_label, zero_label = number(top), number(low)
+    rows = {0: top_label, **y_ticks(top, height, low)}
     margin = max(len(zero_label), *(len(text) for text in rows.values()))
     lines = []
     for row in range(height):

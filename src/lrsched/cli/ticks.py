@@ -38,9 +38,13 @@ def ticks(low: float, high: float, count: int, *, integer: bool = False) -> list
     ``count + 1`` of them; ``[low]`` for an empty range."""
     if not high > low:
         return [low]
+    if not math.isfinite(high - low):  # from near minus the float maximum to near it
+        return [low, 0.0, high] if low < 0.0 < high else [low, high]
     step = nice_step(high - low, count, integer=integer)
     first = math.ceil(low / step - 1e-9)
     last = math.floor(high / step + 1e-9)
+    if last - first > 4 * count + 4:  # cannot happen for a round step; never loop long
+        return [low, high]  # pragma: no cover
     values = [i * step for i in range(first, last + 1)]
     if integer:  # exact: a tick past the range by rounding is left out
         return [float(round(value)) for value in values if low <= round(value) <= high]
