@@ -37,12 +37,15 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy")
 
 
-@nox.session
+@nox.session(python="3.11", venv_backend="virtualenv")
 def bench(session: nox.Session) -> None:
-    """Benchmarks: print ratios against baselines measured in the same run."""
-    session.install("-e", ".", "numpy")
+    """Benchmarks: every row of issue 13's table, each against its baseline measured in
+    the same run, then the scalar chains and, on a CUDA machine, the device checks."""
+    session.install("torch==2.13.0")  # the pinned CPU build, as in integrations
+    session.install("-e", ".", "numpy", "jax", "optax")
+    session.run("python", "benchmarks/bench_all.py")
     session.run("python", "benchmarks/bench_scalar.py")
-    session.run("python", "benchmarks/bench_sample.py")
+    session.run("python", "benchmarks/bench_gpu.py")
 
 
 # The site's tools. mkdocstrings reads the sources statically (mkdocs.yml: paths),

@@ -30,6 +30,7 @@ from .core.node import restore as _restore
 from .core.schedule import Schedule
 from .evaluators.array import evaluate
 from .evaluators.bounds import value_range
+from .evaluators.inline import compile_call as _compile_call  # noqa: F401 (installs it)
 from .evaluators.scalar import compile_scalar as _compile_scalar  # noqa: F401 (installs it)
 from .forms.config import from_dict, to_hydra
 from .forms.parse import parse

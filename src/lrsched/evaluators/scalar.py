@@ -116,16 +116,20 @@ def _ramp(shape: str, start: float, target: float, steps: int) -> ScalarFn:
     return linear_ramp
 
 
+def ramp_for(node: WithWarmup, inner: ScalarFn | None = None) -> ScalarFn:
+    """The ramp of ``node``'s warmup into its schedule (compiled here unless given)."""
+    target = (inner or compile_scalar(node.schedule))(0)
+    steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
+    # The exponential ramp is clamped instead; the test is _array's, which has no s(0).
+    if shape != "exponential" and max(start, value_range(node.schedule)[1]) > HALF_MAX:
+        return doubled(_ramp(shape, start * 0.5, target * 0.5, steps))
+    return _ramp(shape, start, target, steps)
+
+
 @rule(SCALAR, WithWarmup)
 def _with_warmup(node: WithWarmup) -> ScalarFn:
     inner = compile_scalar(node.schedule)
-    steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
-    target = inner(0)
-    # The exponential ramp is clamped instead; the test is _array's, which has no s(0).
-    if shape != "exponential" and max(start, value_range(node.schedule)[1]) > HALF_MAX:
-        ramp = doubled(_ramp(shape, start * 0.5, target * 0.5, steps))
-    else:
-        ramp = _ramp(shape, start, target, steps)
+    ramp, steps = ramp_for(node, inner), node.warmup.steps
 
     def with_warmup(k: int) -> float:
         if k < steps:

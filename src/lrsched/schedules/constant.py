@@ -12,6 +12,7 @@ from ..core.schedule import Schedule
 from ..core.seam import install
 from ..evaluators.array import ArrayFn
 from ..evaluators.bounds import Range
+from ..evaluators.inline import leaf
 from ..evaluators.scalar import ScalarFn
 
 
@@ -38,6 +39,11 @@ def _constant_scalar(node: Constant) -> ScalarFn:
         return lr
 
     return constant
+
+
+@leaf(Constant)
+def _constant_inline(node: Constant) -> str:
+    return repr(node.lr)
 
 
 @rule(ARRAY, Constant)

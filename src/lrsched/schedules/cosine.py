@@ -16,6 +16,7 @@ from ..core.schedule import Expanding, Schedule
 from ..evaluators import array, bounds, scalar
 from ..evaluators.array import ArrayFn
 from ..evaluators.bounds import Range
+from ..evaluators.inline import curve_source, leaf
 from ..evaluators.scalar import ScalarFn
 
 
@@ -177,6 +178,13 @@ def restart_cycle(k: int, period: int, t_mult: int) -> tuple[int, int]:
 @scalar.halving
 def _cosine_scalar(node: Cosine) -> ScalarFn:
     return cosine_curve_scalar(node.base_lr, node.min_lr, node.total_steps)
+
+
+@leaf(Cosine)
+def _cosine_inline(node: Cosine) -> str | None:
+    if scalar.near_max(node):  # the rule halves: its closure runs
+        return None
+    return curve_source(node.base_lr, node.min_lr, node.total_steps, "cosine")
 
 
 @rule(SCALAR, CosineRestarts)

@@ -13,6 +13,7 @@ from ..core.schedule import Schedule
 from ..evaluators import array, bounds, scalar
 from ..evaluators.array import ArrayFn
 from ..evaluators.bounds import Range
+from ..evaluators.inline import curve_source, leaf
 from ..evaluators.scalar import ScalarFn
 
 
@@ -84,6 +85,13 @@ def _linear_scalar(node: Linear) -> ScalarFn:
         return base + (end - base) * ((k if k < total else total) / total)
 
     return linear
+
+
+@leaf(Linear)
+def _linear_inline(node: Linear) -> str | None:
+    if scalar.near_max(node):  # the rule halves: its closure runs
+        return None
+    return curve_source(node.base_lr, node.end_lr, node.total_steps, "linear")
 
 
 @rule(SCALAR, Polynomial)
