@@ -1,4 +1,5 @@
-"""Write docs/reference.md and docs/img/*.png from the exported schedule classes.
+"""Write docs/reference.md and docs/img/*.png from the exported schedule classes, and
+docs/img/notebook.svg, the guide's example of what a notebook shows.
 
 Run with: uv run python docs/make_reference.py   (needs matplotlib, in the dev group)
 
@@ -180,10 +181,27 @@ def draw(schedule: Schedule, path: Path) -> None:
     figure.savefig(path, metadata={"Software": None})
 
 
+# What the guide shows a notebook drawing (Schedule._repr_svg_).
+NOTEBOOK = lrsched.WarmupStableDecay(
+    peak_lr=3e-4,
+    min_lr=0.0,
+    start_lr=0.0,
+    warmup_steps=2000,
+    total_steps=100_000,
+    decay_fraction=0.2,
+    decay_shape="1-sqrt",
+)
+
+
+def notebook() -> str:
+    return NOTEBOOK._repr_svg_() + "\n"
+
+
 def main() -> None:
     text, plots = reference()
     IMAGES.mkdir(exist_ok=True)
     (DOCS / "reference.md").write_text(text, encoding="utf-8")
+    (IMAGES / "notebook.svg").write_text(notebook(), encoding="utf-8")
     for name, schedule in plots.items():
         draw(schedule, IMAGES / f"{name}.png")
     print(f"wrote docs/reference.md and {len(plots)} plots in docs/img")

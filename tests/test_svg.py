@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -219,3 +221,19 @@ def test_a_curve_below_zero_gets_a_zero_line_and_stays_in_its_box() -> None:
     assert 0.0 in rates
     grey = [x for x in root.findall("svg:line", NS) if x.attrib.get("stroke") == "#999"]
     assert len(grey) == 1  # the zero line
+
+
+def test_the_guide_shows_what_a_notebook_draws() -> None:
+    root = Path(__file__).parent.parent
+    spec = importlib.util.spec_from_file_location(
+        "make_reference", root / "docs" / "make_reference.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = (root / "docs" / "img" / "notebook.svg").read_text(encoding="utf-8")
+    assert written == module.notebook(), (
+        "docs/img/notebook.svg is stale: run uv run python docs/make_reference.py"
+    )
+    assert "](img/notebook.svg)" in (root / "docs" / "guide.md").read_text(encoding="utf-8")

@@ -20,12 +20,13 @@ from .ticks import label, step_labels, step_ticks, ticks
 
 WIDTH, HEIGHT = 480, 280
 BOTTOM, RIGHT = 34, 18  # pixels below and right of the plot area
-LINE = 14  # pixels from one line of the title to the next
+LINE = 13  # pixels from one line of the title to the next
 HEADROOM = 6  # pixels between the highest rate and the top of the plot area
-TITLE_LINES = 2
+TITLE_LINES = 3
 FONT = 11
 CHAR = 0.62 * FONT  # the width of a character, near enough for sans-serif digits
-MONO = 0.6 * FONT  # the width of a character of the title's monospace font
+TITLE_FONT = 10
+MONO = 0.61 * TITLE_FONT  # the width of a character of the title's monospace font
 MAX_TITLE = int((WIDTH - 16) / MONO)
 MAX_TOOLTIP = 1000
 POINTS = 2 * WIDTH  # samples of the curve: two per pixel column
@@ -67,7 +68,8 @@ def svg(schedule: Schedule) -> str:
         f"<title>{escape(tooltip)}</title>",
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
         *(
-            f'<text x="8" y="{16 + LINE * row}" font-family="monospace" fill="#222">'
+            f'<text x="8" y="{16 + LINE * row}" font-family="monospace" '
+            f'font-size="{TITLE_FONT}" fill="#222">'
             f"{escape(line)}</text>"
             for row, line in enumerate(title)
         ),
