@@ -145,11 +145,10 @@ def _sample_array(schedule: object, count: int) -> list[float] | None:
     except ImportError:
         return None
     from .core.errors import UnsupportedNodeError
-    from .evaluators.array import as_steps, compile_array
+    from .evaluators.array import evaluate
 
     try:
-        fn = compile_array(schedule)
+        rates: list[float] = evaluate(schedule, numpy.arange(count)).tolist()
     except UnsupportedNodeError:  # a node type with a scalar rule only
         return None
-    rates: list[float] = fn(*as_steps(numpy.arange(count))).tolist()
     return rates

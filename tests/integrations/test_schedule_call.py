@@ -128,3 +128,16 @@ def test_inject_hyperparams_drives_the_rate_and_the_weight_decay() -> None:
     ours, _ = train(injected(learning_rate=SCHEDULE, weight_decay=DECAY), 50)
     adapter, _ = train(injected(learning_rate=to_optax(SCHEDULE), weight_decay=to_optax(DECAY)), 50)
     assert np.array_equal(ours, adapter)
+
+
+def test_torch_compile_traces_once_for_every_step_value() -> None:
+    import torch
+    from torch._dynamo.testing import CompileCounter
+
+    torch._dynamo.reset()
+    counter = CompileCounter()
+    fn = torch.compile(lambda k: SCHEDULE(k), backend=counter, fullgraph=True)
+    for start in (0, 7, 45, 10**6):
+        steps = torch.arange(start, start + 64)
+        assert torch.allclose(fn(steps), evaluate(SCHEDULE, steps), rtol=1e-12, atol=0)
+    assert (counter.frame_count, counter.op_count > 0) == (1, True)

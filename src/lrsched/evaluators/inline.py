@@ -19,6 +19,7 @@ caches the function in its hidden ``_scalar_fn`` slot.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from math import cos, exp, log, pi, sqrt
 from typing import Any
@@ -30,8 +31,9 @@ from .bounds import value_range
 from .scalar import HALF_MAX, ScalarFn, compile_scalar, ramp_for
 
 # A leaf's template: its rate as one expression of the step written "{k}", or None
-# where its closure must run (a curve near the float maximum, which halves).
-Template = Callable[[Any], str | None]
+# where its closure must run (a curve near the float maximum, which halves). The second
+# argument is a bound the step is known to stay under (a phase's length), or None.
+Template = Callable[[Any, "int | None"], str | None]
 LEAVES: dict[type, Template] = {}
 
 MAX_INLINE = 8  # composite levels written out; deeper subtrees are calls
@@ -51,10 +53,13 @@ def leaf(cls: type) -> Callable[[Template], Template]:
     return register
 
 
-def curve_source(base: float, end: float, total: int, shape: str) -> str | None:
+def curve_source(base: float, end: float, total: int, shape: str, below: int | None) -> str:
     """The template of the linear or half-cosine curve from ``base`` to ``end`` over
-    ``total`` steps, then ``end`` (``cosine_curve_scalar``, ``Linear``'s rule)."""
-    done = f"({K} if {K} < {total} else {total})"
+    ``total`` steps, then ``end`` (``cosine_curve_scalar``, ``Linear``'s rule). The
+    rule's clamp ``min(k, total)`` is left out where no step below ``below`` reaches
+    past ``total`` (a curve that is a phase of its own length): it changes nothing."""
+    clamped = below is None or below > total + 1
+    done = f"({K} if {K} < {total} else {total})" if clamped else K
     if shape == "cosine":
         return f"{end!r} + 0.5 * ({base!r} - {end!r}) * (1.0 + cos(pi * {done} / {total}))"
     return f"{base!r} + ({end!r} - {base!r}) * ({done} / {total})"
@@ -84,9 +89,11 @@ class _Writer:
         return name
 
 
-def _emit(w: _Writer, node: Schedule, k: str, depth: int, indent: int = 1) -> None:
+def _emit(
+    w: _Writer, node: Schedule, k: str, depth: int, indent: int = 1, below: int | None = None
+) -> None:
     """Lines at ``indent`` that set ``r`` to ``node``'s rate at the local step ``k`` (a
-    name), ``depth`` composites down."""
+    name), ``depth`` composites down; ``k < below`` where ``below`` is given."""
     tree: Any = lowered(node)
     pad = "    " * indent
     kind = type(tree)
@@ -102,28 +109,34 @@ def _emit(w: _Writer, node: Schedule, k: str, depth: int, indent: int = 1) -> No
             else:
                 w.lines.append(f"{pad}{'if' if i == 0 else 'elif'} {k} < {starts[i + 1]}:")
             local = w.local(f"{k} - {starts[i]}", pad + "    ") if starts[i] else k
-            _emit(w, phase, local, depth + 1, indent + 1)
+            ends = [starts[i + 1]] if i + 1 < len(starts) else []
+            bound = min([*ends, *([below] if below is not None else [])], default=None)
+            inner = None if bound is None else bound - starts[i]
+            _emit(w, phase, local, depth + 1, indent + 1, inner)
         return
     if kind is WithWarmup:
         w.inlined = True
-        _warmup(w, tree, k, depth, indent)
+        _warmup(w, tree, k, depth, indent, below)
         return
     if kind is Bounded:
         w.inlined = True
         last = tree.steps - 1
-        _emit(w, tree.schedule, w.local(f"{k} if {k} < {last} else {last}", pad), depth + 1, indent)
+        bound = last + 1 if below is None else min(below, last + 1)
+        local = w.local(f"{k} if {k} < {last} else {last}", pad)
+        _emit(w, tree.schedule, local, depth + 1, indent, bound)
         return
     if kind is Shifted:
         w.inlined = True
-        _emit(w, tree.schedule, w.local(f"{k} + {tree.start}", pad), depth + 1, indent)
+        bound = None if below is None else below + tree.start
+        _emit(w, tree.schedule, w.local(f"{k} + {tree.start}", pad), depth + 1, indent, bound)
         return
     if kind is Scaled:
         w.inlined = True
-        _emit(w, tree.schedule, k, depth + 1, indent)
+        _emit(w, tree.schedule, k, depth + 1, indent, below)
         w.lines.append(f"{pad}r = r * {tree.factor!r}")
         return
     template = LEAVES.get(kind)
-    source = template(tree) if template is not None else None
+    source = template(tree, below) if template is not None else None
     if source is None:
         w.call(compile_scalar(tree), k, pad)
     else:
@@ -131,7 +144,9 @@ def _emit(w: _Writer, node: Schedule, k: str, depth: int, indent: int = 1) -> No
         w.lines.append(f"{pad}r = {source.replace(K, k)}")
 
 
-def _warmup(w: _Writer, node: WithWarmup, k: str, depth: int, indent: int) -> None:
+def _warmup(
+    w: _Writer, node: WithWarmup, k: str, depth: int, indent: int, below: int | None
+) -> None:
     pad = "    " * indent
     steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
     w.lines.append(f"{pad}if {k} < {steps}:")
@@ -142,7 +157,8 @@ def _warmup(w: _Writer, node: WithWarmup, k: str, depth: int, indent: int) -> No
     else:
         w.call(ramp_for(node), k, pad + "    ")
     w.lines.append(f"{pad}else:")
-    _emit(w, node.schedule, w.local(f"{k} - {steps}", pad + "    "), depth + 1, indent + 1)
+    local, bound = w.local(f"{k} - {steps}", pad + "    "), None if below is None else below - steps
+    _emit(w, node.schedule, local, depth + 1, indent + 1, bound)
 
 
 def compile_call(node: Schedule) -> ScalarFn:
@@ -152,10 +168,21 @@ def compile_call(node: Schedule) -> ScalarFn:
     _emit(w, node, "k", 0)
     if not w.inlined or len(w.lines) > MAX_LINES:
         return compile_scalar(node)
-    source = "def call(k):\n" + "\n".join(w.lines) + "\n    return r\n"
+    source = "def call(k):\n" + "\n".join(_used(w.lines)) + "\n    return r\n"
     exec(compile(source, SOURCE, "exec"), w.env)
     fn: ScalarFn = w.env["call"]
     return fn
+
+
+def _used(lines: list[str]) -> list[str]:
+    """``lines`` without the local steps that nothing reads (a constant phase's)."""
+    names = [re.match(r"\s*(k\d+) = ", line) for line in lines]
+    text = "\n".join(lines)
+    return [
+        line
+        for line, name in zip(lines, names, strict=True)
+        if name is None or len(re.findall(rf"\b{name[1]}\b", text)) > 1
+    ]
 
 
 install(compile_scalar=compile_call)

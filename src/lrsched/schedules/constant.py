@@ -42,7 +42,7 @@ def _constant_scalar(node: Constant) -> ScalarFn:
 
 
 @leaf(Constant)
-def _constant_inline(node: Constant) -> str:
+def _constant_inline(node: Constant, below: int | None) -> str:
     return repr(node.lr)
 
 

@@ -181,10 +181,10 @@ def _cosine_scalar(node: Cosine) -> ScalarFn:
 
 
 @leaf(Cosine)
-def _cosine_inline(node: Cosine) -> str | None:
+def _cosine_inline(node: Cosine, below: int | None) -> str | None:
     if scalar.near_max(node):  # the rule halves: its closure runs
         return None
-    return curve_source(node.base_lr, node.min_lr, node.total_steps, "cosine")
+    return curve_source(node.base_lr, node.min_lr, node.total_steps, "cosine", below)
 
 
 @rule(SCALAR, CosineRestarts)

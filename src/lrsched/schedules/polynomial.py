@@ -88,10 +88,10 @@ def _linear_scalar(node: Linear) -> ScalarFn:
 
 
 @leaf(Linear)
-def _linear_inline(node: Linear) -> str | None:
+def _linear_inline(node: Linear, below: int | None) -> str | None:
     if scalar.near_max(node):  # the rule halves: its closure runs
         return None
-    return curve_source(node.base_lr, node.end_lr, node.total_steps, "linear")
+    return curve_source(node.base_lr, node.end_lr, node.total_steps, "linear", below)
 
 
 @rule(SCALAR, Polynomial)
