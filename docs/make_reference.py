@@ -174,7 +174,8 @@ def draw(schedule: Schedule, path: Path) -> None:
     axes.set_xlabel("step", fontsize=8)
     axes.set_ylabel("learning rate", fontsize=8)
     axes.set_xlim(0, max(steps - 1, 1))
-    axes.set_ylim(0, max(values) * 1.08 or 1.0)  # room above a flat top
+    # Room above a flat top, and below 0 for a schedule that goes negative (a Sum).
+    axes.set_ylim(min(0.0, min(values) * 1.08), max(values) * 1.08 or 1.0)
     axes.tick_params(labelsize=7)
     axes.grid(True, alpha=0.3)
     # No software version in the file, so a rerun rewrites identical bytes.

@@ -34,14 +34,17 @@ from lrsched import (
     InverseSqrt,
     Linear,
     MultiStep,
+    Negated,
     Noam,
     OneCycle,
+    ParameterValueError,
     Phases,
     Polynomial,
     Scaled,
     Schedule,
     Shifted,
     StepDecay,
+    Sum,
     Warmup,
     WarmupCosine,
     WarmupStableDecay,
@@ -279,7 +282,7 @@ def make_trees(
 
     def into(schedule: Schedule) -> st.SearchStrategy[Warmup]:
         target = schedule(0)
-        if target == 0.0:
+        if target <= 0.0:
             return warmups.filter(lambda w: w.shape != "exponential")
         return st.one_of(
             linear_warmups,
@@ -295,10 +298,21 @@ def make_trees(
         )
 
     def scaled(schedule: Schedule, factor: float) -> Scaled:
-        peak = value_range(schedule)[1]
+        low, high = value_range(schedule)
+        peak = max(high, -low)
         if not math.isfinite(peak * factor):
             factor = FLOAT_MAX / peak * 0.5 * (factor / (1.0 + factor))
         return Scaled(schedule=schedule, factor=factor)
+
+    def summed(terms: list[Schedule], signs: list[bool]) -> Sum:
+        parts = [
+            Negated(schedule=t) if minus else t for t, minus in zip(terms, signs, strict=False)
+        ]
+        try:
+            return Sum(terms=tuple(parts))
+        except ParameterValueError:
+            # Terms near the float maximum add up past it: each scaled to fit.
+            return Sum(terms=tuple(Scaled(schedule=p, factor=0.5 / len(parts)) for p in parts))
 
     def composites(
         children: st.SearchStrategy[Schedule],
@@ -313,6 +327,12 @@ def make_trees(
             # s[a:] of a bounded child folds into a Bounded; of any other, a Shifted.
             Shifted: st.builds(lambda s, a: s[a:], children, slice_starts),
             Scaled: st.builds(scaled, children, factors),
+            Sum: st.builds(
+                summed,
+                st.lists(children, min_size=2, max_size=3),
+                st.lists(st.booleans(), min_size=3, max_size=3),
+            ),
+            Negated: st.builds(lambda s: Negated(schedule=s), children),
         }
 
     def extend(children: st.SearchStrategy[Schedule]) -> st.SearchStrategy[Schedule]:
@@ -498,6 +518,14 @@ EXAMPLES: dict[type[Node], list[Schedule]] = {
         Exponential(base_lr=1.0, gamma=0.9)[13:],
     ],
     Scaled: [_COSINE * 2.5],
+    Sum: [
+        _COSINE + Linear(base_lr=0.0, end_lr=1.0, total_steps=13),
+        1.0 - Cyclic(base_lr=0.1, max_lr=0.9, step_size_up=3) - _COSINE * 0.25 + 0.5,
+    ],
+    Negated: [
+        -Exponential(base_lr=1.0, gamma=0.9),
+        0.2 - (Warmup(steps=5, start_lr=0.0) >> _COSINE),
+    ],
 }
 
 
@@ -508,6 +536,44 @@ def nodes_in(node: object) -> list[Node]:
     if not isinstance(node, Node):
         return []
     return [node] + [n for field in fields(node) for n in nodes_in(getattr(node, field.name))]  # type: ignore[arg-type]
+
+
+def signed(node: Schedule) -> bool:
+    """Whether a tree may go below 0: it holds a ``Negated`` (every leaf is >= 0)."""
+    return any(isinstance(n, Negated) for n in nodes_in(node))
+
+
+def _children(node: Node) -> list[Schedule]:
+    found: list[Schedule] = []
+    for field in fields(node):  # type: ignore[arg-type]
+        value = getattr(node, field.name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, Schedule):
+                found.append(item)
+    return found
+
+
+def magnitude(node: Schedule) -> float:
+    """A bound on the size of every value of ``node`` and of every term added on the way
+    to one: a sum's is the sum of its terms', not the (smaller) size of its values."""
+    if isinstance(node, Sum):
+        return min(sum(magnitude(term) for term in node.terms), FLOAT_MAX)
+    if isinstance(node, Scaled):
+        return min(magnitude(node.schedule) * node.factor, FLOAT_MAX)
+    low, high = value_range(node)
+    return max([high, -low, *(magnitude(child) for child in _children(node))])
+
+
+def cancellation(node: Schedule) -> float:
+    """The size against which the rounding of a value of ``node`` is measured where its
+    sums may cancel (``a - b`` near 0): the evaluators agree to a relative ``1e-12`` of
+    each term, so to ``1e-12 * cancellation(node)`` absolutely. 0 without a ``Sum``."""
+    if isinstance(node, Sum):
+        return magnitude(node)
+    if isinstance(node, Scaled):
+        return min(cancellation(node.schedule) * node.factor, FLOAT_MAX)
+    below = max((cancellation(child) for child in _children(node)), default=0.0)
+    return max(below, magnitude(node)) if below else 0.0
 
 
 def examples() -> list[Schedule]:

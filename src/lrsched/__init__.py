@@ -10,6 +10,7 @@ them anywhere, print, compare and pickle them.
 
 # The model first, then the layers that plug into its seam, then the schedules they run.
 from .cli.svg import svg as _svg  # noqa: F401 (installs it)
+from .core.arithmetic import Negated, Sum
 from .core.composites import Bounded, Phases, Scaled, Shifted, Warmup, WithWarmup
 from .core.errors import (
     CheckpointError,
@@ -28,6 +29,7 @@ from .core.errors import (
 from .core.node import MAX_DEPTH, MAX_SIZE
 from .core.node import restore as _restore
 from .core.schedule import Schedule
+from .evaluators import arithmetic as _arithmetic  # noqa: F401 (registers its rules)
 from .evaluators.array import evaluate
 from .evaluators.bounds import value_range
 from .evaluators.inline import compile_call as _compile_call  # noqa: F401 (installs it)
@@ -79,6 +81,7 @@ __all__ = [
     "InverseSqrt",
     "Linear",
     "MultiStep",
+    "Negated",
     "Noam",
     "OneCycle",
     "ParameterTypeError",
@@ -94,6 +97,7 @@ __all__ = [
     "StepDecay",
     "StepError",
     "StepTypeError",
+    "Sum",
     "TreeSizeError",
     "UnsupportedNodeError",
     "Warmup",

@@ -126,12 +126,24 @@ def slice_schedules() -> list[lrsched.Schedule]:
     ]
 
 
+def arithmetic_schedules() -> list[lrsched.Schedule]:
+    """Sum and Negated, the nodes of s + t, s - t and -s (0.3.0)."""
+    cosine = Cosine(base_lr=1.0, min_lr=0.0, total_steps=100)
+    return [
+        1.0 - cosine,
+        cosine + Linear(base_lr=0.0, end_lr=0.5, total_steps=50) - 0.25,
+        -(Warmup(steps=10, start_lr=0.0) >> Exponential(base_lr=0.1, gamma=0.99)) + 0.5,
+        (0.996 + (1 - 0.996) * (1.0 - cosine))[:80] | Constant(lr=1.0),
+    ]
+
+
 # Each golden file: the schedules it holds, written once by the release in its name.
 FILES = {
     "v0.2.0.pkl": golden_schedules,
     "v0.2.0-modern.pkl": modern_schedules,
     "v0.3.0.dev0.pkl": v0_3_0_schedules,
     "v0.3.0.dev0-slices.pkl": slice_schedules,
+    "v0.3.0.dev0-arithmetic.pkl": arithmetic_schedules,
 }
 
 

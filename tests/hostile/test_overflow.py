@@ -39,7 +39,14 @@ from lrsched import (
     evaluate,
     value_range,
 )
-from strategies import FLOAT_MAX, SMALLEST_SUBNORMAL, huge_rates, nodes_in
+from strategies import (
+    FLOAT_MAX,
+    SMALLEST_SUBNORMAL,
+    cancellation,
+    huge_rates,
+    nodes_in,
+    signed,
+)
 
 np = pytest.importorskip("numpy", reason="the array evaluator is checked on NumPy")
 
@@ -70,7 +77,9 @@ def steps_of(s: Schedule) -> list[int]:
 
 def check(s: Schedule, ks: list[int]) -> None:
     low, high = value_range(s)
-    assert 0.0 <= low <= high <= FLOAT_MAX
+    assert -FLOAT_MAX <= low <= high <= FLOAT_MAX
+    assert low >= 0.0 or signed(s)  # only a negation goes below 0
+    absolute = max(SUBNORMAL_SLACK, 1e-12 * cancellation(s))
     # A slice s[a:] of an endless schedule gives it the step k + a, which rounds past
     # 2**53 - a; the sum of every slice start bounds what the tree adds to a step.
     shift = sum(n.start for n in nodes_in(s) if isinstance(n, Shifted))
@@ -83,7 +92,7 @@ def check(s: Schedule, ks: list[int]) -> None:
         assert math.isfinite(got), f"{s!r} at {k}: array {got!r}"
         assert low <= got <= high, f"{s!r} at {k}: array {got!r} outside {(low, high)}"
         if k + shift <= 2**53:  # where the step every node sees is an exact float
-            assert math.isclose(got, value, rel_tol=1e-12, abs_tol=SUBNORMAL_SLACK), (
+            assert math.isclose(got, value, rel_tol=1e-12, abs_tol=absolute), (
                 f"{s!r} at step {k}: array {got!r}, scalar {value!r}"
             )
 

@@ -52,7 +52,7 @@ def plot(
         xs = sample_steps(steps)
         figure = Figure(figsize=(8, 5), dpi=120, layout="constrained")
         axes = figure.add_subplot()
-        zeros = 0
+        zeros, negative = 0, False
         top = 0.0
         for schedule, name in zip(schedules, labels, strict=True):
             short = name if len(name) <= MAX_LABEL else f"{name[: MAX_LABEL - 3]}..."
@@ -60,6 +60,7 @@ def plot(
             rates = [schedule(k) for k in xs]
             zeros += rates.count(0.0)
             top = max(top, *rates)
+            negative = negative or min(rates, default=0.0) < 0.0
             # Steps are whole numbers, so each rate holds until the next step.
             axes.step(xs, rates, where="post", label=wrapped, linewidth=1.6)
         axes.set_xlabel("step")
@@ -70,7 +71,7 @@ def plot(
         axes.set_xticks(at, labels=step_labels(at))
         if log:
             axes.set_yscale("log")
-        else:
+        elif not negative:  # a Sum may go below 0: then the axis follows it
             axes.set_ylim(bottom=0)
             if top > 0.0:
                 rates_at = ticks(0.0, top, 6)

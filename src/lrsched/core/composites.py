@@ -16,6 +16,7 @@ from .node import (
     HANDOFF,
     PHASES,
     PRODUCT,
+    SUM,
     Node,
     check_size,
     keyword_repr,
@@ -108,6 +109,12 @@ class Warmup(Node):
 
     # Every other operator of a schedule, refused with the same advice.
     __ror__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __getitem__ = __or__
+    __add__ = __radd__ = __sub__ = __rsub__ = __or__
+
+    def __neg__(self) -> Schedule:
+        return self.__or__(None)
+
+    __pos__ = __neg__
 
 
 def store_warmup_fields(node: Node) -> None:
@@ -154,10 +161,10 @@ class WithWarmup(Schedule):
         _schedule("schedule", self.schedule)
         if self.warmup.shape == "exponential":
             target = self.schedule(0)
-            if target == 0.0:
+            if target <= 0.0:
                 raise CompositionError(
                     f"an exponential warmup needs a schedule that starts above 0, but "
-                    f"{self.schedule!r} starts at 0.0; use shape='linear' or 'cosine'"
+                    f"{self.schedule!r} starts at {target!r}; use shape='linear' or 'cosine'"
                 )
             # The ramp is x * exp(p * log(y / x)); exp overflows once y / x passes ~1e308.
             if log(target) - log(self.warmup.start_lr) > _LOG_FLOAT_MAX:
@@ -173,7 +180,7 @@ class WithWarmup(Schedule):
         return None if inner is None else self.warmup.steps + inner
 
     def __repr__(self) -> str:
-        return f"{self.warmup!r} >> {operand_repr(self.schedule, PRODUCT)}"
+        return f"{self.warmup!r} >> {operand_repr(self.schedule, SUM)}"
 
 
 @register
@@ -381,7 +388,8 @@ def sliced(schedule: Schedule, key: object) -> Schedule:
 class Scaled(Schedule):
     """``schedule * factor``: every rate multiplied by ``factor`` (finite, >= 0).
 
-    ``k * s`` builds the same node, and ``s / d`` is ``s * (1 / d)``.
+    ``k * s`` builds the same node, and ``s / d`` is ``s * (1 / d)``. A negative factor
+    is refused: ``-(s * 2)`` (a ``Negated``) flips the sign.
     """
 
     schedule: Schedule
@@ -391,8 +399,9 @@ class Scaled(Schedule):
     def __post_init__(self) -> None:
         _schedule("schedule", self.schedule)
         store(self, factor=validate.rate("factor", self.factor))
-        peak = SEAM.value_range(self.schedule)[1]
-        validate.rate(f"factor {self.factor!r} times the peak {peak!r}", peak * self.factor)
+        low, peak = SEAM.value_range(self.schedule)
+        validate.real(f"factor {self.factor!r} times the peak {peak!r}", peak * self.factor)
+        validate.real(f"factor {self.factor!r} times the low {low!r}", low * self.factor)
 
     @property
     def duration(self) -> int | None:

@@ -26,8 +26,10 @@ from .errors import (
 from .seam import SEAM
 from .validate import describe, sequence, shown
 
-# Operator precedence, used to print composites with no more parentheses than Python needs.
-PHASES, HANDOFF, PRODUCT, ATOM = 1, 2, 3, 4
+# Operator precedence, Python's own order (| below >> below + and - below * below unary -
+# below a call or a slice), used to print composites with no more parentheses than Python
+# needs.
+PHASES, HANDOFF, SUM, PRODUCT, UNARY, ATOM = 1, 2, 3, 4, 5, 6
 
 
 def is_number(value: object) -> bool:

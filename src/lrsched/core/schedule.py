@@ -13,11 +13,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, overload
 
 from . import validate
-from .errors import CompositionError
+from .errors import CompositionError, ParameterValueError
 from .node import Node, is_number
 from .seam import SEAM
 
 if TYPE_CHECKING:
+    from .arithmetic import Negated, Sum
     from .composites import Phases, Scaled
 
 
@@ -32,6 +33,24 @@ def as_schedule(value: object, context: str) -> Schedule:
     )
 
 
+def as_term(value: object, context: str, negate: bool = False) -> Schedule:
+    """An operand of ``+`` or ``-`` as a term of a ``Sum``: a schedule (negated if
+    ``negate``), or a number ``x`` (``-x`` if ``negate``) as ``Constant(lr=x)``, or
+    ``-Constant(lr=-x)`` when it is below 0: leaves keep refusing negative rates."""
+    if isinstance(value, Schedule):
+        return SEAM.negated(schedule=value) if negate else value
+    if not is_number(value):
+        raise CompositionError(
+            f"{context} needs a schedule or a number, got {validate.describe(value)}"
+        )
+    number = validate.real(f"the number {context}", value)
+    if negate:
+        number = 0.0 - number
+    if number < 0.0:
+        return SEAM.negated(schedule=SEAM.constant(lr=0.0 - number))
+    return SEAM.constant(lr=number)
+
+
 class Schedule(Node, ABC):
     """A learning-rate schedule: an immutable value mapping a step (int >= 0) to a float.
 
@@ -41,7 +60,8 @@ class Schedule(Node, ABC):
     - ``a | b``: run ``a`` for its duration, then ``b`` on its own steps;
     - ``s[:n]``: ``s`` for steps ``0..n-1``, then hold ``s(n - 1)``;
     - ``s[a:]``: ``s`` from its step ``a`` on; ``s[a:b]``: that for ``b - a`` steps;
-    - ``s * k``, ``k * s``, ``s / k``: scale the curve by a number.
+    - ``s * k``, ``k * s``, ``s / k``: scale the curve by a number;
+    - ``s + t``, ``s - t``, ``-s``, with schedules or numbers: add the rates at each step.
     """
 
     # __weakref__: jax.jit(s) and optax keep weak references to the functions they trace.
@@ -103,6 +123,11 @@ class Schedule(Node, ABC):
             raise CompositionError(
                 f"a schedule can be multiplied by a number only, got {validate.describe(factor)}"
             )
+        if factor < 0:  # type: ignore[operator]
+            raise ParameterValueError(
+                f"factor must be >= 0, got {validate.shown(factor)}; to flip the sign of a "
+                f"schedule, negate it: -(s * {validate.shown(-factor)})"  # type: ignore[operator]
+            )
         return SEAM.scaled(schedule=self, factor=factor)
 
     __rmul__ = __mul__
@@ -118,6 +143,24 @@ class Schedule(Node, ABC):
 
     def __rtruediv__(self, other: object) -> Schedule:
         raise CompositionError(f"cannot divide {other!r} by a schedule")
+
+    def __add__(self, other: object) -> Sum:
+        return SEAM.summed(terms=(self, as_term(other, "right side of +")))
+
+    def __radd__(self, other: object) -> Sum:
+        return SEAM.summed(terms=(as_term(other, "left side of +"), self))
+
+    def __sub__(self, other: object) -> Sum:
+        return SEAM.summed(terms=(self, as_term(other, "right side of -", negate=True)))
+
+    def __rsub__(self, other: object) -> Sum:
+        return SEAM.summed(terms=(as_term(other, "left side of -"), SEAM.negated(schedule=self)))
+
+    def __neg__(self) -> Negated:
+        return SEAM.negated(schedule=self)
+
+    def __pos__(self) -> Schedule:
+        return self
 
     def __getitem__(self, key: object) -> Schedule:
         return SEAM.sliced(self, key)

@@ -40,7 +40,7 @@ from ..core.schedule import Schedule, lowered
 from ..core.seam import install
 from ..core.validate import MAX_COUNT, describe, shown
 from .bounds import value_range
-from .scalar import HALF_MAX, Halved, near_max
+from .scalar import HALF_MAX, Halved, magnitude, near_max
 
 
 def _optional_compat() -> ModuleType | None:
@@ -386,10 +386,13 @@ def warmup_ramp(node: WithWarmup) -> RampFn:
     half = False
     # In the unused branch of the linear ramp k runs on past its end, so there k is
     # clipped if the ramp could pass the float range (|s(k) - start| <= the larger bound).
-    clip = shape == "linear" and may_overflow(max(value_range(node.schedule)[1], start), steps)
+    low_target, high_target = value_range(node.schedule)
+    span_bound = max(high_target, start) - min(low_target, 0.0)
+    clip = shape == "linear" and may_overflow(span_bound, steps)
     # As in _scalar: a linear, cosine or 1-sqrt ramp near the float maximum runs at half
     # the rates and is doubled back (the exponential ramp is clamped instead).
-    halve = shape != "exponential" and max(start, value_range(node.schedule)[1]) > HALF_MAX
+    halve = shape != "exponential" and magnitude(start, node.schedule) > HALF_MAX
+    floor = -HALF_MAX if low_target < 0.0 else None  # a ramp into a negative target
     origin = start * 0.5 if halve else start
     if shape == "exponential":
         # The span and the clamp are constants of the tree, taken from the scalar rule's
@@ -419,7 +422,7 @@ def warmup_ramp(node: WithWarmup) -> RampFn:
             factor = _ramp_factor(shape)(xp, xp.clip(k, None, steps) / steps)
             ramp = origin + (goal - origin) * factor
         if halve:
-            ramp = xp.clip(ramp, None, HALF_MAX) * 2.0
+            ramp = xp.clip(ramp, floor, HALF_MAX) * 2.0
         return ramp
 
     return ramp

@@ -34,10 +34,12 @@ _SUBNORMAL_ROUNDING = 2.0**-1070  # 16 units of the smallest subnormal
 
 
 def between(*values: float) -> Range:
-    """The bounds of a curve that moves between ``values``, widened for its rounding."""
+    """The bounds of a curve that moves between ``values``, widened for its rounding
+    (never below 0 when every value is >= 0)."""
     low, high = min(values), max(values)
-    slack = high * _ROUNDING + _SUBNORMAL_ROUNDING
-    return max(0.0, low - slack), min(high + slack, float_info.max)
+    slack = max(high, -low) * _ROUNDING + _SUBNORMAL_ROUNDING
+    floor = 0.0 if low >= 0.0 else -float_info.max
+    return max(floor, low - slack), min(high + slack, float_info.max)
 
 
 @rule(RANGE, WithWarmup)

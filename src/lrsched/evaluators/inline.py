@@ -27,8 +27,7 @@ from typing import Any
 from ..core.composites import Bounded, Phases, Scaled, Shifted, WithWarmup
 from ..core.schedule import Schedule, lowered
 from ..core.seam import install
-from .bounds import value_range
-from .scalar import HALF_MAX, ScalarFn, compile_scalar, ramp_for
+from .scalar import HALF_MAX, ScalarFn, compile_scalar, magnitude, ramp_for
 
 # A leaf's template: its rate as one expression of the step written "{k}", or None
 # where its closure must run (a curve near the float maximum, which halves). The second
@@ -150,7 +149,7 @@ def _warmup(
     pad = "    " * indent
     steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
     w.lines.append(f"{pad}if {k} < {steps}:")
-    halved = shape != "exponential" and max(start, value_range(node.schedule)[1]) > HALF_MAX
+    halved = shape != "exponential" and magnitude(start, node.schedule) > HALF_MAX
     if shape == "linear" and not halved:
         target = compile_scalar(node.schedule)(0)
         w.lines.append(f"{pad}    r = {start!r} + ({target!r} - {start!r}) * ({k} / {steps})")

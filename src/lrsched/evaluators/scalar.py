@@ -69,6 +69,8 @@ def doubled(half: ScalarFn) -> ScalarFn:
 
     def double(k: int) -> float:
         value = half(k)
+        if value < -HALF_MAX:  # a ramp into a negative target (a Sum): see magnitude
+            return -2.0 * HALF_MAX
         return 2.0 * (value if value < HALF_MAX else HALF_MAX)
 
     return double
@@ -82,6 +84,13 @@ def halving(rule: Callable[[Any], ScalarFn]) -> Callable[[Any], ScalarFn]:
         return doubled(rule(Halved(node))) if near_max(node) else rule(node)
 
     return compile_curve
+
+
+def magnitude(start: float, schedule: Schedule) -> float:
+    """The largest size a warmup ramp from ``start`` into ``schedule`` can reach, which
+    decides whether it runs halved; ``schedule`` may go below 0 (a ``Sum``)."""
+    low, high = value_range(schedule)
+    return max(start, high, -low)
 
 
 def _ramp(shape: str, start: float, target: float, steps: int) -> ScalarFn:
@@ -121,7 +130,7 @@ def ramp_for(node: WithWarmup, inner: ScalarFn | None = None) -> ScalarFn:
     target = (inner or compile_scalar(node.schedule))(0)
     steps, start, shape = node.warmup.steps, node.warmup.start_lr, node.warmup.shape
     # The exponential ramp is clamped instead; the test is _array's, which has no s(0).
-    if shape != "exponential" and max(start, value_range(node.schedule)[1]) > HALF_MAX:
+    if shape != "exponential" and magnitude(start, node.schedule) > HALF_MAX:
         return doubled(_ramp(shape, start * 0.5, target * 0.5, steps))
     return _ramp(shape, start, target, steps)
 

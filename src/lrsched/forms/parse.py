@@ -8,8 +8,9 @@ for unbounded work (there is no ``**``). The language:
   (discovered from ``lrsched.__all__``), with the arguments their signatures accept;
 - literals: ints, floats (with unary ``-`` and ``+``, and ``inf`` and ``nan``), strings,
   ``True``, ``False``, ``None``, and tuples and lists of those;
-- the operators ``|``, ``>>``, ``*`` and ``/`` with a schedule on at least one side,
-  and the slices ``s[:n]``, ``s[a:]`` and ``s[a:b]``.
+- the operators ``|``, ``>>``, ``+``, ``-``, ``*`` and ``/`` with a schedule on at least
+  one side, unary ``-`` and ``+`` on a schedule, and the slices ``s[:n]``, ``s[a:]`` and
+  ``s[a:b]``.
 
 Text outside this language raises ``ParseError`` pointing at the offending span.
 Errors the library raises while building (``ParameterValueError``, ``CompositionError``
@@ -18,9 +19,10 @@ raised by a constructor or an operator is wrapped in a ``ParseError`` at that sp
 
 The work is bounded by the text: at most ``MAX_TEXT`` characters, nested at most
 ``MAX_NESTING`` levels (refused before the tree is read, which recurses per level), and
-a chain ``a | b | ...`` is built as one ``Phases`` in a single pass, so its cost grows
-linearly with its length. Python's own warnings about the text (an invalid escape in a
-string) are not shown: the text is data, not a program.
+a chain ``a | b | ...`` is built as one ``Phases`` and a chain ``a + b - ...`` as one
+``Sum``, each in a single pass, so its cost grows linearly with its length. Python's own
+warnings about the text (an invalid escape in a string) are not shown: the text is data,
+not a program.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import cast
 
+from ..core.arithmetic import Sum
 from ..core.composites import Phases
 from ..core.errors import ParseError, ScheduleError
 from ..core.node import MAX_DEPTH, Node, is_number
@@ -57,7 +60,12 @@ _OPERATORS: dict[type[ast.operator], tuple[str, Callable[[object, object], objec
     ast.RShift: (">>", operator.rshift),
     ast.Mult: ("*", operator.mul),
     ast.Div: ("/", operator.truediv),
+    ast.Add: ("+", operator.add),
+    ast.Sub: ("-", operator.sub),
 }
+# The operators whose chains are built flat, in one pass: each symbol's kind of chain,
+# "|" for a Phases and "+" for a Sum (of + and -).
+_CHAINS: dict[str, str] = {"|": "|", "+": "+", "-": "+"}
 
 # Friendlier names than the ast class names for constructs people are likely to try.
 _KINDS: dict[type[ast.AST], str] = {
@@ -316,10 +324,16 @@ class _Reader:
 
     def _unary(self, node: ast.UnaryOp) -> object:
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
-            raise self.error(node, "only unary - and + are allowed, and only on numbers")
+            raise self.error(node, "only unary - and + are allowed, on numbers and schedules")
         operand = self.value(node.operand)
+        if isinstance(operand, Schedule):
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            return self._guard(node, partial(operator.neg, operand), "unary -")
         if not is_number(operand):
-            raise self.error(node, f"unary - and + apply to numbers only, got {describe(operand)}")
+            raise self.error(
+                node, f"unary - and + apply to numbers and schedules only, got {describe(operand)}"
+            )
         return -operand if isinstance(node.op, ast.USub) else +operand  # type: ignore[operator]
 
     def _binary(self, node: ast.BinOp) -> object:
@@ -329,34 +343,45 @@ class _Reader:
         while isinstance(spine[-1].left, ast.BinOp):
             spine.append(spine[-1].left)
         result = self.value(spine[-1].left)
-        chain: list[Schedule] = []  # the phases of the | chain being read, if any
-        joint = node  # the | that joined the chain's last operand
+        chain: list[Schedule] = []  # the phases or terms of the chain being read, if any
+        kind = ""  # that chain's kind: "|" (Phases) or "+" (Sum, of + and -)
+        joint = node  # the operator that joined the chain's last operand
         for step in reversed(spine):
             if type(step.op) not in _OPERATORS:
-                raise self.error(step, "only the operators |, >>, * and / are allowed")
+                raise self.error(step, "only the operators |, >>, +, -, * and / are allowed")
             symbol, apply = _OPERATORS[type(step.op)]
-            if chain and symbol != "|":
-                result, chain = self._chain(joint, chain), []
+            if chain and _CHAINS.get(symbol) != kind:
+                result, chain = self._chain(joint, kind, chain), []
             right = self.value(step.right)
             if chain:
-                # Joining the last phase to the next raises what joining the whole chain
+                # Joining the last operand to the next raises what joining the whole chain
                 # would (the first open-ended phase, a bad operand), at the same place,
-                # in constant time; the chain is built once, at its end, where the caps
-                # on a whole chain (its size, its span of steps) are checked.
-                joined = self._guard(step, partial(apply, chain[-1], right), "the operator |")
-                chain.extend(cast(Phases, joined).phases[1:])
+                # in time that does not grow with the chain; the chain is built once, at
+                # its end, where the caps on a whole chain (its size, its span of steps,
+                # the bounds of a sum) are checked.
+                joined = self._guard(
+                    step, partial(apply, chain[-1], right), f"the operator {symbol}"
+                )
+                chain.extend(_operands(joined)[1:])
                 joint = step
                 continue
             if not isinstance(result, Node) and not isinstance(right, Node):
                 raise self.error(step, f"{symbol} needs a schedule on one side")
             result = self._guard(step, partial(apply, result, right), f"the operator {symbol}")
-            if symbol == "|":
-                chain, joint = list(cast(Phases, result).phases), step
-        return self._chain(joint, chain) if chain else result
+            if symbol in _CHAINS:
+                chain, kind, joint = list(_operands(result)), _CHAINS[symbol], step
+        return self._chain(joint, kind, chain) if chain else result
 
-    def _chain(self, joint: ast.BinOp, phases: list[Schedule]) -> object:
-        """The ``Phases`` of a chain read to its end, located at its last ``|``."""
-        return self._guard(joint, partial(Phases, phases=tuple(phases)), "the operator |")
+    def _chain(self, joint: ast.BinOp, kind: str, operands: list[Schedule]) -> object:
+        """The ``Phases`` or ``Sum`` of a chain read to its end, located at its last
+        operator."""
+        build: Callable[[], object]
+        if kind == "|":
+            build = partial(Phases, phases=tuple(operands))
+        else:
+            build = partial(Sum, terms=tuple(operands))
+        symbol = _OPERATORS[type(joint.op)][0]
+        return self._guard(joint, build, f"the operator {symbol}")
 
     def _slice(self, node: ast.Subscript) -> object:
         target = self.value(node.value)
@@ -422,6 +447,14 @@ class _Reader:
                     f"{name}() has no parameter {shown(keyword.arg)}{_close(keyword.arg, takes)}"
                     f"; it takes {', '.join(takes)}",
                 )
+
+
+def _operands(chain: object) -> tuple[Schedule, ...]:
+    """The phases of a ``Phases`` or the terms of a ``Sum`` that ``|``, ``+`` or ``-``
+    built."""
+    if isinstance(chain, Phases):
+        return chain.phases
+    return cast(Sum, chain).terms
 
 
 def _close(name: str, known: Iterable[str]) -> str:
