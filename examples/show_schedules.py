@@ -83,6 +83,9 @@ def main() -> None:
         Interpolate(points=((0, 1e-4), (200, 1e-3), (600, 3e-4), (1000, 0.0)), shape="cosine"),
         # timm's warmup_prefix=False: a ramp in place of the cosine's first 100 steps.
         Linear(base_lr=0.0, end_lr=1e-3, total_steps=100) | cosine[100:],
+        # Arithmetic: an EMA decay from 0.996 up to 1, and a cyclic momentum against a rate.
+        1.0 - Cosine(base_lr=0.004, min_lr=0.0, total_steps=total),
+        0.95 - Cyclic(base_lr=0.0, max_lr=0.1, step_size_up=250) * 0.5,
     ]
     for schedule in examples:
         low, high = min(schedule(k) for k in range(total)), max(schedule(k) for k in range(total))
