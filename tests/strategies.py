@@ -114,7 +114,9 @@ def make_trees(
     multi_steps = st.builds(
         MultiStep, base_lr=rates, milestones=st.lists(counts, max_size=5), gamma=gammas
     )
-    exponentials = st.builds(Exponential, base_lr=rates, gamma=gammas)
+    exponentials = st.builds(
+        Exponential, base_lr=rates, gamma=gammas, decay_steps=st.just(1) | counts
+    )
     linears = st.builds(Linear, base_lr=rates, end_lr=rates, total_steps=counts)
     polynomials = st.builds(
         Polynomial,
@@ -438,7 +440,10 @@ EXAMPLES: dict[type[Node], list[Schedule]] = {
         StepDecay(base_lr=1.0, gamma=0.9, step_size=10),
     ],
     MultiStep: [MultiStep(base_lr=1.0, milestones=(5, 9, 9), gamma=0.5)],
-    Exponential: [Exponential(base_lr=1.0, gamma=0.99)],
+    Exponential: [
+        Exponential(base_lr=1.0, gamma=0.99),
+        Exponential(base_lr=1.0, gamma=0.5, decay_steps=7),
+    ],
     Linear: [Linear(base_lr=0.0, end_lr=1.0, total_steps=40)],
     Polynomial: [Polynomial(base_lr=0.5, end_lr=0.1, total_steps=40, power=0.5)],
     Cosine: [Cosine(base_lr=1.0, min_lr=0.1, total_steps=30)],

@@ -137,6 +137,16 @@ def arithmetic_schedules() -> list[lrsched.Schedule]:
     ]
 
 
+def exponential_schedules() -> list[lrsched.Schedule]:
+    """Exponential with decay_steps, its continuous decay over a period (0.3.0)."""
+    return [
+        Exponential(base_lr=0.1, gamma=0.96, decay_steps=100),
+        Exponential(base_lr=1e-3, gamma=0.5, decay_steps=7),
+        Exponential(base_lr=0.1, gamma=0.9, decay_steps=1),  # the default, left out
+        Warmup(steps=10, start_lr=0.0) >> Exponential(base_lr=0.1, gamma=0.1, decay_steps=1000),
+    ]
+
+
 # Each golden file: the schedules it holds, written once by the release in its name.
 FILES = {
     "v0.2.0.pkl": golden_schedules,
@@ -144,6 +154,7 @@ FILES = {
     "v0.3.0.dev0.pkl": v0_3_0_schedules,
     "v0.3.0.dev0-slices.pkl": slice_schedules,
     "v0.3.0.dev0-arithmetic.pkl": arithmetic_schedules,
+    "v0.3.0.dev0-exponential.pkl": exponential_schedules,
 }
 
 

@@ -87,6 +87,14 @@ def test_exponential_decay_spread_over_transition_steps() -> None:
     assert_same_curve(Exponential(base_lr=0.1, gamma=0.5 ** (1 / 10)), reference)
 
 
+@pytest.mark.parametrize(("steps", "rate"), [(10, 0.5), (7, 0.9), (1000, 0.96)])
+def test_exponential_decay_over_transition_steps_is_decay_steps(steps: int, rate: float) -> None:
+    reference = optax_curve(
+        optax.exponential_decay(0.1, transition_steps=steps, decay_rate=rate), 3 * steps + 50
+    )
+    assert_same_curve(Exponential(base_lr=0.1, gamma=rate, decay_steps=steps), reference)
+
+
 def test_exponential_decay_with_a_late_start() -> None:
     schedule = optax.exponential_decay(
         0.1, transition_steps=1, decay_rate=0.95, transition_begin=20

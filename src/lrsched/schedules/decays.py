@@ -10,7 +10,7 @@ from typing import Any
 
 from ..core import validate
 from ..core.errors import ParameterTypeError
-from ..core.node import store
+from ..core.node import keyword_repr, restore, store
 from ..core.registry import ARRAY, RANGE, SCALAR, register, rule
 from ..core.schedule import Schedule
 from ..evaluators import array, bounds, scalar
@@ -83,24 +83,47 @@ class MultiStep(Schedule):
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Exponential(Schedule):
-    """Decay by ``gamma`` every step (torch ``ExponentialLR``).
+    """Decay by ``gamma`` every ``decay_steps`` steps, continuously (torch
+    ``ExponentialLR``; Keras ``ExponentialDecay`` and optax ``exponential_decay`` without
+    staircase).
 
-    ``lr(k) = base_lr * gamma ** k``; ``gamma`` is in (0, 1]. Never ends.
+    ``lr(k) = base_lr * gamma ** (k / decay_steps)``, so ``lr(decay_steps) = base_lr *
+    gamma``; with the default ``decay_steps=1``, ``lr(k) = base_lr * gamma ** k`` (an int
+    power, as 0.1.0 computed it). ``gamma`` is in (0, 1]. Never ends. ``decay_steps`` is
+    left out of ``repr``, the dict form and pickles when it is 1, so 0.2.0's are
+    unchanged. For the staircase form (``gamma ** (k // n)``) use ``StepDecay``.
+
+    >>> from lrsched import Exponential
+    >>> Exponential(base_lr=0.1, gamma=0.5, decay_steps=100)
+    Exponential(base_lr=0.1, gamma=0.5, decay_steps=100)
+    >>> s = _
+    >>> s(0), s(100), s(200)
+    (0.1, 0.05, 0.025)
     """
 
     base_lr: float
     gamma: float
+    decay_steps: int = 1
 
     def __post_init__(self) -> None:
         store(
             self,
             base_lr=validate.rate("base_lr", self.base_lr),
             gamma=validate.unit_fraction("gamma", self.gamma),
+            decay_steps=validate.count("decay_steps", self.decay_steps),
         )
 
     @property
     def duration(self) -> int | None:
         return None
+
+    __repr__ = keyword_repr
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        values: dict[str, Any] = {"base_lr": self.base_lr, "gamma": self.gamma}
+        if self.decay_steps != 1:
+            values["decay_steps"] = self.decay_steps
+        return restore, (type(self), values)
 
 
 @rule(SCALAR, StepDecay)
@@ -126,12 +149,21 @@ def _multi_step_scalar(node: MultiStep) -> ScalarFn:
 
 @rule(SCALAR, Exponential)
 def _exponential_scalar(node: Exponential) -> ScalarFn:
-    base, gamma = node.base_lr, node.gamma
+    base, gamma, period = node.base_lr, node.gamma, node.decay_steps
+    if period == 1:
 
-    def exponential(k: int) -> float:
-        return base * gamma ** (k if k < scalar.EXPONENT_CAP else scalar.EXPONENT_CAP)
+        def exponential(k: int) -> float:
+            return base * gamma ** (k if k < scalar.EXPONENT_CAP else scalar.EXPONENT_CAP)
 
-    return exponential
+        return exponential
+    # k / period as the int division Python rounds once; the cap keeps the quotient a
+    # float (at most 2**63, where the power has long underflowed) for any huge step.
+    cap = scalar.EXPONENT_CAP * period
+
+    def exponential_over_period(k: int) -> float:
+        return base * gamma ** ((k if k < cap else cap) / period)
+
+    return exponential_over_period
 
 
 @rule(ARRAY, StepDecay)
@@ -159,12 +191,18 @@ def _multi_step_array(node: MultiStep) -> ArrayFn:
 
 @rule(ARRAY, Exponential)
 def _exponential_array(node: Exponential) -> ArrayFn:
-    base, gamma = node.base_lr, node.gamma
+    base, gamma, (period,) = node.base_lr, node.gamma, array.counts(node.decay_steps)
+    if node.decay_steps == 1:
 
-    def exponential(xp: Any, k: Any) -> Any:
-        return base * array.power(xp, gamma, k)
+        def exponential(xp: Any, k: Any) -> Any:
+            return base * array.power(xp, gamma, k)
 
-    return exponential
+        return exponential
+
+    def exponential_over_period(xp: Any, k: Any) -> Any:
+        return base * array.power(xp, gamma, k / period)
+
+    return exponential_over_period
 
 
 rule(RANGE, StepDecay)(bounds.decays_to_zero)
