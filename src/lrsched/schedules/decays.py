@@ -161,7 +161,8 @@ def _exponential_scalar(node: Exponential) -> ScalarFn:
     cap = scalar.EXPONENT_CAP * period
 
     def exponential_over_period(k: int) -> float:
-        return base * gamma ** ((k if k < cap else cap) / period)
+        power: float = gamma ** ((k if k < cap else cap) / period)  # float ** float: Any
+        return base * power
 
     return exponential_over_period
 
