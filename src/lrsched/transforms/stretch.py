@@ -26,6 +26,7 @@ from math import sqrt
 from typing import Any, TypeVar
 
 from ..core import validate
+from ..core.arithmetic import Negated, Sum
 from ..core.composites import Bounded, Phases, Scaled, Shifted, Warmup, WithWarmup
 from ..core.errors import CompositionError, ParameterValueError, ScheduleError
 from ..core.node import Node
@@ -273,6 +274,17 @@ def _shifted(node: Shifted, line: Line) -> Schedule:
 @rule(STRETCH, Scaled)
 def _scaled(node: Scaled, line: Line) -> Scaled:
     return Scaled(schedule=stretched(node.schedule, line), factor=node.factor)
+
+
+@rule(STRETCH, Sum)
+def _sum(node: Sum, line: Line) -> Sum:
+    # Every term on the same grid, so the longest still sets the sum's duration.
+    return Sum(terms=tuple(stretched(term, line) for term in node.terms))
+
+
+@rule(STRETCH, Negated)
+def _negated(node: Negated, line: Line) -> Negated:
+    return Negated(schedule=stretched(node.schedule, line))
 
 
 install(stretch=stretch, stretch_to=stretch_to)
