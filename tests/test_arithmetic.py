@@ -285,3 +285,15 @@ def test_ramps_near_the_float_maximum_into_negative_targets_stay_finite() -> Non
             math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12 * FLOAT_MAX)
             for a, b in zip(array, values, strict=True)
         )
+
+
+def test_the_command_line_reads_an_expression_that_starts_with_minus(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from lrsched.cli.main import main
+
+    # argparse would read -Constant(lr=0.5) (no space in it) as an option.
+    assert main(["table", "-Constant(lr=0.5)", "--steps", "2", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == ["0,-0.5", "1,-0.5"]
+    assert main(["table", "-(Constant(lr=0.5))", "--steps", "1", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == ["0,-0.5"]

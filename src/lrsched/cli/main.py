@@ -356,9 +356,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _negations_as_expressions(argv: Sequence[str] | None) -> list[str]:
+    """``argv`` with an expression that starts with ``-`` (a negated schedule, as
+    ``-Constant(lr=0.5)`` prints) led by a space, so that argparse does not read it as an
+    option; options are lowercase words after ``-`` or ``--``, an expression is not."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    return [f" {arg}" if arg[:1] == "-" and _starts_a_name(arg[1:]) else arg for arg in given]
+
+
+def _starts_a_name(text: str) -> bool:
+    """Whether ``text`` starts as a node class name or a parenthesis does (``Cosine(``,
+    ``(a + b)``), not as an option (``-h``, ``--steps``) or a number (``-5``)."""
+    return text[:1] == "(" or text[:1].isupper()
+
+
 def run(argv: Sequence[str] | None = None) -> Iterator[str]:
     """Run a command and return the lines it prints; errors are raised, not printed."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_negations_as_expressions(argv))
     if args.command == "show":
         return iter(_show(load(args.expr), args.steps).splitlines())
     if args.command == "table":

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ..core import validate
+from ..core.errors import ParameterValueError
 from ..core.schedule import Schedule
 from ..core.seam import install
 from ..schedules.wsd import Decay
@@ -15,7 +16,13 @@ def cooldown(schedule: Schedule, *, at: int, steps: int, shape: str, end_lr: flo
     when the node is built, so the result is a plain tree that prints, parses and
     pickles like any other."""
     start = validate.count("at", at, minimum=0)
-    decay = Decay(base_lr=schedule(start), end_lr=end_lr, steps=steps, shape=shape)
+    value = schedule(start)
+    if value < 0.0:  # a Sum may go below 0; a Decay runs between rates
+        raise ParameterValueError(
+            f"a cooldown decays from the schedule's rate at step {start}, here {value!r}, "
+            "below 0; a Decay runs between rates >= 0"
+        )
+    decay = Decay(base_lr=value, end_lr=end_lr, steps=steps, shape=shape)
     return decay if start == 0 else schedule[:start] | decay
 
 
