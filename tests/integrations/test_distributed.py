@@ -184,3 +184,16 @@ def test_accelerate_two_processes_step_the_schedule_once_per_process(tmp_path: P
         assert rank["step_scheduler_with_optimizer=False"]["rates"] == expected()
         # The schedule stretched by num_processes gives the intended curve (to rounding).
         assert rank["per_process"]["rates"] == pytest.approx(expected(), rel=1e-12, abs=0)
+
+
+def test_schedule_lr_is_a_scheduler_object_to_deepspeed() -> None:
+    # deepspeed.initialize(lr_scheduler=x) calls x(optimizer) when x is callable, and
+    # uses x as the scheduler otherwise (docs/distributed.md); DeepSpeed is not installed.
+    optimizer = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=1.0)
+    assert not callable(ScheduleLR(optimizer, SCHEDULE))
+
+    # The callable form, called as DeepSpeed would, on the optimizer it built.
+    def factory(built: Any) -> ScheduleLR:
+        return ScheduleLR(built, SCHEDULE)
+
+    assert factory(optimizer).get_last_lr() == [SCHEDULE(0)]
