@@ -13,7 +13,7 @@ from lrsched import Constant, Cosine, Linear, Schedule, Warmup
 from lrsched.evaluators import inline
 from lrsched.evaluators.inline import MAX_INLINE, SOURCE, compile_call
 from lrsched.evaluators.scalar import compile_scalar
-from strategies import huge_rates, trees
+from strategies import examples, huge_rates, trees
 
 steps = st.one_of(st.integers(0, 5_000), st.integers(0, 2**53 + 5), st.integers(2**60, 2**70))
 
@@ -64,3 +64,9 @@ def test_a_huge_tree_keeps_its_closures(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(inline, "MAX_LINES", 30)
     assert compile_call(chain).__code__.co_filename != SOURCE
     assert_same(chain, [0, 1, 3, 10, 38, 39, 10**9])
+
+
+@pytest.mark.parametrize("schedule", examples(), ids=repr)
+def test_every_node_at_every_step_of_its_run(schedule: Schedule) -> None:
+    span = (schedule.duration or 400) + 5
+    assert_same(schedule, [*range(min(span, 3000)), span, 2**53, 2**63, 10**30])
