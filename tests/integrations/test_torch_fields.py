@@ -191,6 +191,19 @@ def test_domains_are_checked_at_construction(
     assert opt.param_groups[0] == before  # nothing was written
 
 
+def test_a_composite_that_goes_below_zero_is_refused_where_a_field_cannot() -> None:
+    # Leaves refuse negative rates; a difference may go below 0, and the fields say so.
+    opt = torch.optim.AdamW(params(), lr=1.0)
+    with pytest.raises(ParameterValueError, match="weight_decay of param group 0 must be >= 0"):
+        ScheduleLR(opt, LR, weight_decay=0.05 - WD)
+    with pytest.raises(ParameterValueError, match="lr of param group 0 must be >= 0"):
+        ScheduleLR(opt, LR - 0.01)
+    ScheduleLR(opt, LR, beta2=1 - Linear(base_lr=0.1, end_lr=0.001, total_steps=10))
+    assert opt.param_groups[0]["betas"] == (0.9, 0.9)
+    ScheduleLR(opt, LR, bias=0.05 - WD)  # a custom key may be negative
+    assert opt.param_groups[0]["bias"] == 0.05
+
+
 def test_momentum_may_reach_one_exactly_where_the_optimizer_allows_it() -> None:
     # value_range widens a curve by its rounding, a few ulps past 1; SGD takes momentum 1.
     opt = torch.optim.SGD(params(), lr=1.0, momentum=0.9)
