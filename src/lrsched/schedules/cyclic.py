@@ -77,6 +77,31 @@ class Cyclic(Schedule):
     def duration(self) -> int | None:
         return None
 
+    def momentum(self, *, base_momentum: float, max_momentum: float) -> Cyclic:
+        """The momentum that cycles against this rate, as torch ``CyclicLR`` with
+        ``cycle_momentum=True`` sets it (SGD's ``momentum``, Adam's ``betas[0]``):
+        ``max_momentum - (max_momentum - base_momentum) * h(k) * a(k)``, at
+        ``max_momentum`` where the rate is at ``base_lr`` and at ``base_momentum`` where
+        it peaks, with the same wave, mode and ``gamma``. It is the inverted wave
+        ``Cyclic(base_lr=max_momentum, max_lr=base_momentum, ...)``.
+
+        >>> from lrsched import Cyclic
+        >>> m = Cyclic(base_lr=1e-3, max_lr=1e-2, step_size_up=10).momentum(
+        ...     base_momentum=0.8, max_momentum=0.9)
+        >>> m.base_lr, m.max_lr
+        (0.9, 0.8)
+        >>> round(m(0), 12), round(m(10), 12), round(m(20), 12)
+        (0.9, 0.8, 0.9)
+        """
+        return Cyclic(
+            base_lr=validate.rate("max_momentum", max_momentum),
+            max_lr=validate.rate("base_momentum", base_momentum),
+            step_size_up=self.step_size_up,
+            step_size_down=self.step_size_down,
+            mode=self.mode,
+            gamma=self.gamma,
+        )
+
 
 @rule(SCALAR, Cyclic)
 @scalar.halving

@@ -15,6 +15,7 @@ from ..evaluators import array, bounds, scalar
 from ..evaluators.array import ArrayFn
 from ..evaluators.bounds import Range
 from ..evaluators.scalar import ScalarFn
+from .cosine import Cosine
 
 
 @register
@@ -60,6 +61,28 @@ class OneCycle(Schedule):
     @property
     def duration(self) -> int | None:
         return self.total_steps
+
+    def momentum(self, *, base_momentum: float, max_momentum: float) -> Schedule:
+        """The momentum that cycles against this rate, as torch ``OneCycleLR`` with
+        ``cycle_momentum=True`` sets it (SGD's ``momentum``, Adam's ``betas[0]``): a
+        half cosine from ``max_momentum`` at step 0 down to ``base_momentum`` at the peak
+        step ``P``, then back up to ``max_momentum`` at ``total_steps``, held after:
+
+        ``Cosine(base_lr=max_momentum, min_lr=base_momentum, total_steps=P) |
+        Cosine(base_lr=base_momentum, min_lr=max_momentum, total_steps=T - P)``.
+
+        >>> from lrsched import OneCycle
+        >>> s = OneCycle(max_lr=0.1, total_steps=99, pct_start=29 / 99, initial_div=25.0,
+        ...              final_div=25e4)
+        >>> m = s.momentum(base_momentum=0.85, max_momentum=0.95)
+        >>> round(m(0), 12), round(m(29), 12), round(m(99), 12)
+        (0.95, 0.85, 0.95)
+        """
+        low = validate.rate("base_momentum", base_momentum)
+        high = validate.rate("max_momentum", max_momentum)
+        peak, total = self.peak_step, self.total_steps
+        down = Cosine(base_lr=high, min_lr=low, total_steps=peak)
+        return down | Cosine(base_lr=low, min_lr=high, total_steps=total - peak)
 
 
 @rule(SCALAR, OneCycle)
