@@ -297,3 +297,5 @@ def test_the_command_line_reads_an_expression_that_starts_with_minus(
     assert capsys.readouterr().out.splitlines()[1:] == ["0,-0.5", "1,-0.5"]
     assert main(["table", "-(Constant(lr=0.5))", "--steps", "1", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[1:] == ["0,-0.5"]
+    assert main(["table", "--Constant(lr=0.5)", "--steps", "1", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == ["0,0.5"]

@@ -34,6 +34,7 @@ from lrsched import (
     ScheduleError,
     Shifted,
     StepDecay,
+    Sum,
     Warmup,
     WarmupCosine,
     WarmupStableDecay,
@@ -345,9 +346,13 @@ def keeps_its_shape(s: Schedule) -> bool:
     """Whether every step of ``s.stretch(k)`` at ``k * t`` is ``s(t)`` to rounding: not
     OneCycle (its peak step is rounded from pct_start), Noam (it counts from 1), WSD's
     decay_fraction (rounded from the new total), nor a bound under a longer bound
-    (which holds the step before its end, a step of the new run, not of the old)."""
+    (which holds the step before its end, a step of the new run, not of the old), nor a
+    bound in a sum, whose held value the sum shows past the bound's end, for the same
+    reason."""
     for node in nodes_in(s):
         if isinstance(node, (OneCycle, Noam)):
+            return False
+        if isinstance(node, Sum) and any(isinstance(n, Bounded) for n in nodes_in(node)):
             return False
         if isinstance(node, WarmupStableDecay) and node.decay_fraction is not None:
             return False

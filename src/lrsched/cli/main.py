@@ -358,10 +358,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _negations_as_expressions(argv: Sequence[str] | None) -> list[str]:
     """``argv`` with an expression that starts with ``-`` (a negated schedule, as
-    ``-Constant(lr=0.5)`` prints) led by a space, so that argparse does not read it as an
-    option; options are lowercase words after ``-`` or ``--``, an expression is not."""
+    ``-Constant(lr=0.5)`` or ``--Constant(lr=0.5)`` prints) led by a space, so that
+    argparse does not read it as an option; options are lowercase words after ``-`` or
+    ``--``, an expression is not."""
     given = list(sys.argv[1:] if argv is None else argv)
-    return [f" {arg}" if arg[:1] == "-" and _starts_a_name(arg[1:]) else arg for arg in given]
+    return [
+        f" {arg}" if arg[:1] == "-" and _starts_a_name(arg.lstrip("-")) else arg for arg in given
+    ]
 
 
 def _starts_a_name(text: str) -> bool:
