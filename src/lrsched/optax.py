@@ -25,22 +25,27 @@ from .core.schedule import Schedule
 from .core.validate import describe, shown
 from .evaluators.array import as_steps, compile_array
 
-__all__ = ["to_optax"]
+__all__ = ["OptaxSchedule", "to_optax"]
 
 
-def to_optax(schedule: Schedule) -> Any:
-    """An optax schedule: ``count -> learning rate`` as a JAX array, safe under ``jax.jit``.
+class OptaxSchedule:
+    """An optax schedule (``count -> learning rate`` as a JAX array, safe under
+    ``jax.jit``) that holds its lrsched schedule as ``.schedule``.
 
-    The tree is compiled once, here. The rate is float32 unless ``jax_enable_x64`` is on
-    (then float64); see ``docs/backends.md``. Counts are not checked for negative values
-    under ``jax.jit`` (optax's counts never are). A Python int count must fit in JAX's
-    int: int32, or int64 with x64 on.
+    It pickles as its schedule (which pickles as every node does) and compiles the tree
+    again when loaded, so a training state that holds it can be checkpointed; two are
+    equal when their schedules are. Made by ``to_optax``.
     """
-    if not isinstance(schedule, Schedule):
-        raise ParameterTypeError(f"schedule must be a Schedule, got {describe(schedule)}")
-    fn = compile_array(schedule)
 
-    def learning_rate(count: Any) -> Any:
+    __slots__ = ("__weakref__", "_fn", "schedule")
+
+    def __init__(self, schedule: Schedule) -> None:
+        if not isinstance(schedule, Schedule):
+            raise ParameterTypeError(f"schedule must be a Schedule, got {describe(schedule)}")
+        self.schedule = schedule
+        self._fn = compile_array(schedule)
+
+    def __call__(self, count: Any) -> Any:
         if isinstance(count, int) and not isinstance(count, bool):
             _check_range(count, count, np.dtype(np.int64))
         elif (
@@ -54,9 +59,33 @@ def to_optax(schedule: Schedule) -> Any:
         except OverflowError:  # a list holding an int beyond JAX's int
             raise StepError(f"count {shown(count)} does not fit in {_int_name()}") from None
         xp, k = as_steps(steps)
-        return fn(xp, k)
+        return self._fn(xp, k)
 
-    return learning_rate
+    def __reduce__(self) -> tuple[Any, ...]:
+        return OptaxSchedule, (self.schedule,)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OptaxSchedule):
+            return NotImplemented
+        return self.schedule == other.schedule
+
+    def __hash__(self) -> int:
+        return hash((OptaxSchedule, self.schedule))
+
+    def __repr__(self) -> str:
+        return f"to_optax({self.schedule!r})"
+
+
+def to_optax(schedule: Schedule) -> OptaxSchedule:
+    """An optax schedule: ``count -> learning rate`` as a JAX array, safe under ``jax.jit``.
+
+    The tree is compiled once, here. The rate is float32 unless ``jax_enable_x64`` is on
+    (then float64); see ``docs/backends.md``. Counts are not checked for negative values
+    under ``jax.jit`` (optax's counts never are). A Python int count must fit in JAX's
+    int: int32, or int64 with x64 on. The result exposes ``.schedule`` and pickles (an
+    ``OptaxSchedule``).
+    """
+    return OptaxSchedule(schedule)
 
 
 def _int_name() -> str:
