@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import pickle
 from collections.abc import Callable
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -180,6 +181,26 @@ def test_stretching_scales_every_count(s: Schedule, factor: float, expected: Sch
     assert s.stretch(factor) == expected
 
 
+def test_a_decay_fraction_that_would_round_elsewhere_becomes_decay_steps() -> None:
+    # A quarter of 10 steps rounds to 2 (half to even); of 20, to 5, not twice 2.
+    wsd = WarmupStableDecay(
+        peak_lr=1.0,
+        min_lr=0.0,
+        start_lr=0.0,
+        warmup_steps=3,
+        total_steps=10,
+        decay_fraction=0.25,
+        decay_shape="linear",
+    )
+    longer = wsd.stretch(2)
+    assert longer == replace(
+        wsd, warmup_steps=6, total_steps=20, decay_fraction=None, decay_steps=4
+    )
+    assert [longer(2 * k) for k in range(12)] == [wsd(k) for k in range(12)]
+    # Where the fraction still gives the stretched length (a fifth of 100, of 300), it
+    # stays: the decay_fraction case of test_stretching_scales_every_count.
+
+
 def test_counts_are_rounded_on_one_grid_so_the_durations_add_up() -> None:
     # Three phases of 3 steps, by 0.5: each alone would round 1.5 to 2 (6 in all); on
     # the run's grid the boundaries 3, 6, 9 move to 2, 3, 4 (half to even): 2 + 1 + 1.
@@ -344,19 +365,15 @@ def test_stretch_to_lasts_exactly_the_steps_asked_for(s: Schedule, n: int) -> No
 
 def keeps_its_shape(s: Schedule) -> bool:
     """Whether every step of ``s.stretch(k)`` at ``k * t`` is ``s(t)`` to rounding: not
-    OneCycle (its peak step is rounded from pct_start), Noam (it counts from 1), WSD's
-    decay_fraction (rounded from the new total), nor a bound under a longer bound
-    (which holds the step before its end, a step of the new run, not of the old), nor a
-    bound in a sum, whose held value the sum shows past the bound's end, for the same
-    reason."""
+    OneCycle (its peak step is rounded from pct_start), Noam (it counts from 1), nor a
+    bound whose hold shows (under a longer bound, or a term of a sum, it holds the step
+    before its end, a step of the new run, not of the old)."""
     for node in nodes_in(s):
         if isinstance(node, (OneCycle, Noam)):
             return False
-        if isinstance(node, Sum) and any(isinstance(n, Bounded) for n in nodes_in(node)):
-            return False
-        if isinstance(node, WarmupStableDecay) and node.decay_fraction is not None:
-            return False
-        if isinstance(node, Bounded) and isinstance(node.schedule, Bounded):
+        if isinstance(node, (Bounded, Sum)) and any(
+            isinstance(inner, Bounded) for inner in nodes_in(node)[1:]
+        ):
             return False
     return True
 

@@ -212,16 +212,18 @@ def _warmup_cosine(node: WarmupCosine, line: Line) -> WarmupCosine:
 
 @rule(STRETCH, WarmupStableDecay)
 def _warmup_stable_decay(node: WarmupStableDecay, line: Line) -> WarmupStableDecay:
-    # decay_steps ends at total_steps, so it is measured back from there; a
-    # decay_fraction stays the same fraction of the new total_steps.
-    warmup, total = node.warmup_steps, node.total_steps
+    # The decay ends at total_steps, so it is measured back from there. A decay_fraction
+    # stays where it still gives that length of the new total_steps; elsewhere it
+    # becomes the decay_steps it stands for (its rounding could overlap the warmup).
+    warmup, total, decay = node.warmup_steps, node.total_steps, node.decay_length
     changes: dict[str, Any] = {
         "warmup_steps": line.count(warmup, f"{node!r}'s warmup_steps", minimum=0),
         "total_steps": line.count(total, f"{node!r}'s total_steps"),
     }
-    if node.decay_steps is not None:
-        start = total - node.decay_steps
-        changes["decay_steps"] = line.span(start, total, f"{node!r}'s decay_steps")
+    length = line.span(total - decay, total, f"{node!r}'s decay")
+    fraction = node.decay_fraction
+    if fraction is None or round(fraction * changes["total_steps"]) != length:
+        changes.update(decay_steps=length, decay_fraction=None)
     return replace(node, **changes)
 
 
