@@ -12,6 +12,7 @@ import pytest
 from lrsched import (
     Constant,
     Cosine,
+    Cyclic,
     Linear,
     ParameterTypeError,
     ParameterValueError,
@@ -47,6 +48,13 @@ def train(opt: Any, scheduler: Any, steps: int, keys: tuple[str, ...]) -> list[l
         if scheduler is not None:
             scheduler.step()
     return seen
+
+
+def flat(value: Any) -> list[Any]:
+    """The numbers in nested lists and tuples, in order."""
+    if isinstance(value, (list, tuple)):
+        return [number for part in value for number in flat(part)]
+    return [value]
 
 
 def weights(opt: Any) -> list[torch.Tensor]:
@@ -396,3 +404,33 @@ def test_tensor_entries_are_never_read_so_a_device_never_syncs() -> None:
     assert scheduler.last_epoch == 3
     with pytest.raises(RuntimeError, match="meta"):
         lr.item()
+
+
+@pytest.mark.parametrize("adam", [False, True], ids=["sgd", "adam"])
+def test_cyclic_momentum_through_schedulelr_is_torchs_cyclic_lr(adam: bool) -> None:
+    rate = Cyclic(base_lr=1e-3, max_lr=1e-2, step_size_up=5, step_size_down=3)
+    momentum = rate.momentum(base_momentum=0.8, max_momentum=0.9)
+
+    def make() -> Any:
+        if adam:
+            return torch.optim.Adam(params(), lr=1.0, betas=(0.5, 0.99))
+        return torch.optim.SGD(params(), lr=1.0, momentum=0.5)
+
+    ours, theirs = make(), make()
+    scheduler = ScheduleLR(ours, rate, momentum=momentum)
+    reference = torch.optim.lr_scheduler.CyclicLR(
+        theirs,
+        base_lr=1e-3,
+        max_lr=1e-2,
+        step_size_up=5,
+        step_size_down=3,
+        base_momentum=0.8,
+        max_momentum=0.9,
+    )
+    key = "betas" if adam else "momentum"
+    seen = train(ours, scheduler, 30, ("lr", key))
+    expected = train(theirs, reference, 30, ("lr", key))
+    assert flat(seen) == pytest.approx(flat(expected), rel=1e-12)
+    assert all(
+        torch.allclose(a, b, rtol=1e-6) for a, b in zip(weights(ours), weights(theirs), strict=True)
+    )
