@@ -299,3 +299,24 @@ def test_the_command_line_reads_an_expression_that_starts_with_minus(
     assert capsys.readouterr().out.splitlines()[1:] == ["0,-0.5"]
     assert main(["table", "--Constant(lr=0.5)", "--steps", "1", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[1:] == ["0,0.5"]
+
+
+def test_hostile_sums_and_negations_hit_the_caps_with_library_errors() -> None:
+    from lrsched import MAX_SIZE, ConfigError, TreeSizeError
+
+    one = Constant(lr=1.0)
+    with pytest.raises(ParseError, match="nests more than"):
+        parse("-" * 300 + "Constant(lr=1.0)")
+    deep: Schedule = one
+    for _ in range(63):
+        deep = -deep
+    with pytest.raises(TreeSizeError, match="at most 64 levels"):
+        -deep  # noqa: B018
+    with pytest.raises(TreeSizeError, match="at most 100,000"):
+        Sum(terms=(one,) * (MAX_SIZE + 1))
+    half = Sum(terms=(one,) * 50_000)
+    with pytest.raises(TreeSizeError, match="this sum has terms: 150,000"):
+        Sum(terms=(half, half, half))  # shared, counted before it is flattened
+    huge = {"type": "Constant", "lr": 1.7e308}
+    with pytest.raises(ConfigError, match="past the float range"):
+        from_dict({"version": 1, "type": "Sum", "terms": [huge, huge]})
