@@ -320,3 +320,16 @@ def test_hostile_sums_and_negations_hit_the_caps_with_library_errors() -> None:
     huge = {"type": "Constant", "lr": 1.7e308}
     with pytest.raises(ConfigError, match="past the float range"):
         from_dict({"version": 1, "type": "Sum", "terms": [huge, huge]})
+
+
+def test_on_the_host_a_sum_is_cut_where_any_term_changes_pieces() -> None:
+    np = pytest.importorskip("numpy")
+    from lrsched.evaluators.array import compile_array
+    from lrsched.evaluators.pieces import Pieces
+
+    s = 1.0 - ((W >> COS) | LIN) + COS[:12] - (COS | 0.3)
+    # The warmup ends at 3, COS | 0.3 turns at 10, (W >> COS) | LIN at 13.
+    assert Pieces(s).begins == [0.0, 3.0, 10.0, 13.0]
+    k = np.arange(60)
+    assert evaluate(s, k).tolist() == compile_array(s)(np, k.astype(np.float64)).tolist()
+    assert evaluate(-s, k).tolist() == [-s(j) for j in range(60)]

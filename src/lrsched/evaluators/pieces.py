@@ -29,6 +29,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
+from ..core.arithmetic import Negated, Sum
 from ..core.composites import Bounded, Phases, Scaled, Shifted, WithWarmup
 from ..core.errors import StepError
 from ..core.schedule import Schedule, lowered
@@ -124,6 +125,40 @@ def _scaled(node: Scaled) -> list[Piece]:
     return [(begin, scale(fn)) for begin, fn in split(node.schedule)]
 
 
+def _negated(node: Negated) -> list[Piece]:
+    def negate(fn: ArrayFn) -> ArrayFn:
+        def negated(xp: Any, k: Any) -> Any:
+            return 0.0 - fn(xp, k)
+
+        return negated
+
+    return [(begin, negate(fn)) for begin, fn in split(node.schedule)]
+
+
+def _sum(node: Sum) -> list[Piece]:
+    # Cut where any term's piece changes; each piece adds the terms' pieces there, left to
+    # right as the Sum rule adds the terms.
+    parts = [split(term) for term in node.terms]
+    begins = sorted({begin for part in parts for begin, _ in part})
+
+    def added(fns: list[ArrayFn]) -> ArrayFn:
+        first, *rest = fns
+
+        def total(xp: Any, k: Any) -> Any:
+            value = first(xp, k)
+            for fn in rest:
+                value = value + fn(xp, k)
+            return value
+
+        return total
+
+    found: list[Piece] = []
+    for begin in begins:
+        active = [next(fn for start, fn in reversed(part) if start <= begin) for part in parts]
+        found.append((begin, added(active)))
+    return found
+
+
 # The composites that cut a run into pieces; every other node (a leaf, or a node class
 # added later) is one piece, its whole array rule.
 SPLITS: dict[type, Callable[[Any], list[Piece]]] = {
@@ -132,6 +167,8 @@ SPLITS: dict[type, Callable[[Any], list[Piece]]] = {
     Bounded: _bounded,
     Shifted: _shifted,
     Scaled: _scaled,
+    Negated: _negated,
+    Sum: _sum,
 }
 
 
