@@ -333,3 +333,17 @@ def test_on_the_host_a_sum_is_cut_where_any_term_changes_pieces() -> None:
     k = np.arange(60)
     assert evaluate(s, k).tolist() == compile_array(s)(np, k.astype(np.float64)).tolist()
     assert evaluate(-s, k).tolist() == [-s(j) for j in range(60)]
+
+
+def test_the_flat_scalar_form_writes_sums_and_negations_out() -> None:
+    from lrsched.evaluators.inline import SOURCE, compile_call
+    from lrsched.evaluators.scalar import compile_scalar
+
+    s = 1.0 - (COS | LIN) + -LIN[:3]
+    flat = compile_call(s)
+    assert flat.__code__.co_filename == SOURCE  # one generated function, not the closures
+    closure = compile_scalar(s)
+    assert [flat(k) for k in range(40)] == [closure(k) for k in range(40)]
+    assert [flat(k) for k in (10**6, 2**63, 10**400)] == [
+        closure(k) for k in (10**6, 2**63, 10**400)
+    ]

@@ -3,7 +3,8 @@
 ``compile_scalar`` gives a closure per node, so ``s(k)`` on ``Warmup >> Cosine | Constant``
 makes four Python calls where a hand-written function makes one. ``compile_call`` writes
 the tree's rules out as the body of a single function instead: phase choices and warmups
-become ``if`` statements, bounds, shifts and scales a line each, and the common leaves
+become ``if`` statements, bounds, shifts, scales and negations a line each, a sum
+its terms one after another, and the common leaves
 (``Constant``, ``Cosine``, ``Linear``) their formula, with every parameter written as a
 literal (``repr`` of a float reads back the same float). Each line is its rule's own
 expression in the same order of operations, so the value is the closure's to the bit
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from math import cos, exp, log, pi, sqrt
 from typing import Any
 
+from ..core.arithmetic import Negated, Sum
 from ..core.composites import Bounded, Phases, Scaled, Shifted, WithWarmup
 from ..core.schedule import Schedule, lowered
 from ..core.seam import install
@@ -133,6 +135,20 @@ def _emit(
         w.inlined = True
         _emit(w, tree.schedule, k, depth + 1, indent, below)
         w.lines.append(f"{pad}r = r * {tree.factor!r}")
+        return
+    if kind is Sum and len(tree.terms) <= MAX_PHASES:
+        # Each term into r, added left to right as the Sum rule adds them.
+        w.inlined = True
+        total = w.fresh("s")
+        for i, term in enumerate(tree.terms):
+            _emit(w, term, k, depth + 1, indent, below)
+            w.lines.append(f"{pad}{total} = r" if i == 0 else f"{pad}{total} = {total} + r")
+        w.lines.append(f"{pad}r = {total}")
+        return
+    if kind is Negated:
+        w.inlined = True
+        _emit(w, tree.schedule, k, depth + 1, indent, below)
+        w.lines.append(f"{pad}r = 0.0 - r")
         return
     template = LEAVES.get(kind)
     source = template(tree, below) if template is not None else None
