@@ -90,10 +90,15 @@ PROCESS_CASES = [
 ]
 
 
-def _limited() -> None:  # pragma: no cover (runs in the child)
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+# The child limits its own address space before it imports lrsched. A preexec_fn would
+# do it between fork and exec, which runs the parent's fork hooks: JAX, imported by the
+# integrations session, warns there, and warnings are errors.
+LIMITED_CLI = (
+    "import resource, runpy, sys\n"
+    f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))\n"
+    "sys.argv[0] = 'lrsched'\n"
+    "runpy.run_module('lrsched', run_name='__main__', alter_sys=True)\n"
+)
 
 
 def _run_process(argv: list[str]) -> subprocess.CompletedProcess[str]:
@@ -101,12 +106,11 @@ def _run_process(argv: list[str]) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     env.pop("PYTHONWARNINGS", None)
     return subprocess.run(
-        [sys.executable, "-m", "lrsched", *argv],
+        [sys.executable, "-c", LIMITED_CLI, *argv],
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
         stdin=subprocess.DEVNULL,
-        preexec_fn=_limited,
         env=env,
         check=False,
     )
