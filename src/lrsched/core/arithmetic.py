@@ -11,20 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import isfinite
 
-from . import validate
-from .errors import ParameterTypeError, ParameterValueError
-from .node import ATOM, PRODUCT, SUM, UNARY, check_size, operand_repr, store
+from .errors import ParameterValueError
+from .node import ATOM, PRODUCT, SUM, UNARY, operand_repr, store
 from .registry import register
-from .schedule import Schedule
+from .schedule import Schedule, flattened, schedule_field
 from .seam import SEAM, install
 
 MAX_TERMS = 32  # the longest sum printed with + and -; see Sum
-
-
-def _schedule(name: str, value: object) -> Schedule:
-    if not isinstance(value, Schedule):
-        raise ParameterTypeError(f"{name} must be a Schedule, got {validate.describe(value)}")
-    return value
 
 
 @register
@@ -58,24 +51,8 @@ class Sum(Schedule):
     terms: tuple[Schedule, ...]
 
     def __post_init__(self) -> None:
-        if not isinstance(self.terms, (tuple, list)):
-            raise ParameterTypeError(
-                f"terms must be a tuple of schedules, got {validate.describe(self.terms)}"
-            )
-        # Counted before flattening, as for Phases: shared nested sums would double.
-        check_size(
-            sum(len(t.terms) if isinstance(t, Sum) else 1 for t in self.terms),
-            "this sum has terms:",
-        )
-        flat: list[Schedule] = []
-        for term in self.terms:
-            if isinstance(term, Sum):
-                flat.extend(term.terms)
-            else:
-                flat.append(_schedule("each of terms", term))
-        if len(flat) < 2:
-            raise ParameterValueError(f"terms needs at least two schedules, got {len(flat)}")
-        store(self, terms=tuple(flat))
+        flat = flattened(Sum, "terms", self.terms, "this sum has terms:")
+        store(self, terms=flat)
         low, high = SEAM.value_range(self)
         if not (isfinite(low) and isfinite(high)):
             reach = low if isfinite(high) else high
@@ -125,7 +102,7 @@ class Negated(Schedule):
     precedence = UNARY
 
     def __post_init__(self) -> None:
-        _schedule("schedule", self.schedule)
+        schedule_field("schedule", self.schedule)
 
     @property
     def duration(self) -> int | None:

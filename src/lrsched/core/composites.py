@@ -18,25 +18,18 @@ from .node import (
     PRODUCT,
     SUM,
     Node,
-    check_size,
     keyword_repr,
     operand_repr,
     restore,
     store,
 )
 from .registry import register
-from .schedule import Schedule, as_schedule
+from .schedule import Schedule, as_schedule, flattened, schedule_field
 from .seam import SEAM, install
 from .shapes import WARMUP_SHAPES
 
 _LOG_FLOAT_MAX = 709.0  # just under log(sys.float_info.max)
 MAX_CHAIN = 32  # the longest chain printed with |; see Phases
-
-
-def _schedule(name: str, value: object) -> Schedule:
-    if not isinstance(value, Schedule):
-        raise ParameterTypeError(f"{name} must be a Schedule, got {validate.describe(value)}")
-    return value
 
 
 def _check_span(steps: int | None, what: str) -> None:
@@ -158,7 +151,7 @@ class WithWarmup(Schedule):
             raise ParameterTypeError(
                 f"warmup must be a Warmup, got {validate.describe(self.warmup)}"
             )
-        _schedule("schedule", self.schedule)
+        schedule_field("schedule", self.schedule)
         if self.warmup.shape == "exponential":
             target = self.schedule(0)
             if target <= 0.0:
@@ -203,31 +196,14 @@ class Phases(Schedule):
     phases: tuple[Schedule, ...]
 
     def __post_init__(self) -> None:
-        if not isinstance(self.phases, (tuple, list)):
-            raise ParameterTypeError(
-                f"phases must be a tuple of schedules, got {validate.describe(self.phases)}"
-            )
-        # Counted before copying: nested chains shared by reference (pickle memo, YAML
-        # aliases) would otherwise double with each use.
-        check_size(
-            sum(len(p.phases) if isinstance(p, Phases) else 1 for p in self.phases),
-            "this chain has phases:",
-        )
-        flat: list[Schedule] = []
-        for phase in self.phases:
-            if isinstance(phase, Phases):
-                flat.extend(phase.phases)
-            else:
-                flat.append(_schedule("each of phases", phase))
-        if len(flat) < 2:
-            raise ParameterValueError(f"phases needs at least two schedules, got {len(flat)}")
+        flat = flattened(Phases, "phases", self.phases, "this chain has phases:")
         for phase in flat[:-1]:
             if phase.duration is None:
                 raise CompositionError(
                     f"{phase!r} never ends, so the phases after it would never run; "
                     f"bound it to n steps first: {operand_repr(phase, ATOM)}[:n] | ..."
                 )
-        store(self, phases=tuple(flat))
+        store(self, phases=flat)
         _check_span(self.starts[-1], "the phases before the last one")
         _check_span(self.duration, "the phases")
 
@@ -265,7 +241,7 @@ class Bounded(Schedule):
     steps: int
 
     def __post_init__(self) -> None:
-        _schedule("schedule", self.schedule)
+        schedule_field("schedule", self.schedule)
         store(self, steps=validate.count("steps", self.steps))
         inner = self.schedule
         # Look through every bound at least as long: s[:1][:5][:1] is s[:1], not s[:1][:1].
@@ -310,7 +286,7 @@ class Shifted(Schedule):
     start: int
 
     def __post_init__(self) -> None:
-        inner = _schedule("schedule", self.schedule)
+        inner = schedule_field("schedule", self.schedule)
         start = validate.count("start", self.start)
         if isinstance(inner, Bounded):
             raise CompositionError(
@@ -397,7 +373,7 @@ class Scaled(Schedule):
     precedence = PRODUCT
 
     def __post_init__(self) -> None:
-        _schedule("schedule", self.schedule)
+        schedule_field("schedule", self.schedule)
         store(self, factor=validate.rate("factor", self.factor))
         low, peak = SEAM.value_range(self.schedule)
         validate.real(f"factor {self.factor!r} times the peak {peak!r}", peak * self.factor)

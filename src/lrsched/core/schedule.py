@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, overload
 
 from . import validate
-from .errors import CompositionError, ParameterValueError
-from .node import Node, is_number
+from .errors import CompositionError, ParameterTypeError, ParameterValueError
+from .node import Node, check_size, is_number
 from .seam import SEAM
 
 if TYPE_CHECKING:
@@ -49,6 +49,34 @@ def as_term(value: object, context: str, negate: bool = False) -> Schedule:
     if number < 0.0:
         return SEAM.negated(schedule=SEAM.constant(lr=0.0 - number))
     return SEAM.constant(lr=number)
+
+
+def schedule_field(name: str, value: object) -> Schedule:
+    """``value`` if it is a schedule, else a ``ParameterTypeError`` naming the field."""
+    if not isinstance(value, Schedule):
+        raise ParameterTypeError(f"{name} must be a Schedule, got {validate.describe(value)}")
+    return value
+
+
+def flattened(kind: type[Schedule], name: str, items: object, what: str) -> tuple[Schedule, ...]:
+    """The field ``name`` of a flat node (``Phases``, ``Sum``): ``items`` as a tuple with
+    nested nodes of ``kind`` spliced in, each a schedule, at least two. Counted against
+    ``MAX_SIZE`` before copying: nested nodes shared by reference (pickle memo, YAML
+    aliases) would otherwise double with each use."""
+    if not isinstance(items, (tuple, list)):
+        raise ParameterTypeError(
+            f"{name} must be a tuple of schedules, got {validate.describe(items)}"
+        )
+    check_size(sum(len(getattr(i, name)) if isinstance(i, kind) else 1 for i in items), what)
+    flat: list[Schedule] = []
+    for item in items:
+        if isinstance(item, kind):
+            flat.extend(getattr(item, name))
+        else:
+            flat.append(schedule_field(f"each of {name}", item))
+    if len(flat) < 2:
+        raise ParameterValueError(f"{name} needs at least two schedules, got {len(flat)}")
+    return tuple(flat)
 
 
 class Schedule(Node, ABC):
