@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from itertools import accumulate
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -584,3 +585,32 @@ def cancellation(node: Schedule) -> float:
 def examples() -> list[Schedule]:
     """Every schedule of ``EXAMPLES``, once each, in order."""
     return list(dict.fromkeys(s for listed in EXAMPLES.values() for s in listed))
+
+
+@st.composite
+def mutated(
+    draw: st.DrawFn, encode: Callable[[Schedule], Any], values: st.SearchStrategy[object]
+) -> object:
+    """``encode`` of a random tree (a nested dict form) with one value replaced by one of
+    ``values``, one key dropped or one key added, in a dict at a random depth."""
+    data: Any = encode(draw(trees))
+    node = data
+    while True:
+        children = [
+            child
+            for value in node.values()
+            for child in (value if isinstance(value, list) else [value])
+            if isinstance(child, dict)
+        ]
+        if not children or draw(st.booleans()):
+            break
+        node = draw(st.sampled_from(children))
+    key = draw(st.sampled_from(sorted(node)))
+    action = draw(st.sampled_from(["replace", "drop", "add"]))
+    if action == "replace":
+        node[key] = draw(values)
+    elif action == "drop":
+        del node[key]
+    else:
+        node[draw(st.text(max_size=5))] = draw(values)
+    return data

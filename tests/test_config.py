@@ -24,7 +24,7 @@ from lrsched import (
 from lrsched.core.node import Node
 from lrsched.core.registry import node_classes
 from lrsched.forms import config
-from strategies import trees, warmups
+from strategies import mutated, trees, warmups
 
 
 def _plain(value: object) -> bool:
@@ -279,35 +279,13 @@ _json = st.recursive(
 )
 
 
-@st.composite
-def _mutated(draw: st.DrawFn) -> object:
-    """A valid dict form with one value replaced, one key dropped or one key added."""
-    data: Any = draw(trees).to_dict()
-    node = data
-    while True:  # walk down to a random dict
-        children = [
-            child
-            for value in node.values()
-            for child in (value if isinstance(value, list) else [value])
-            if isinstance(child, dict)
-        ]
-        if not children or draw(st.booleans()):
-            break
-        node = draw(st.sampled_from(children))
-    key = draw(st.sampled_from(sorted(node)))
-    action = draw(st.sampled_from(["replace", "drop", "add"]))
-    if action == "replace":
-        node[key] = draw(_json)
-    elif action == "drop":
-        del node[key]
-    else:
-        node[draw(st.text(max_size=5))] = draw(_json)
-    return data
-
-
 @settings(max_examples=300)
 @given(
-    st.one_of(_json, _json.map(lambda d: {"version": 1, "type": "Phases", "phases": d}), _mutated())
+    st.one_of(
+        _json,
+        _json.map(lambda d: {"version": 1, "type": "Phases", "phases": d}),
+        mutated(lambda s: s.to_dict(), _json),
+    )
 )
 def test_fuzz_only_library_errors_escape(data: Any) -> None:
     try:

@@ -31,7 +31,7 @@ from lrsched import (
 )
 from lrsched.core.node import Node, _sequence_fields
 from lrsched.core.registry import node_classes
-from strategies import examples, nodes_in, trees
+from strategies import examples, mutated, nodes_in, trees
 
 
 class Listish(Sequence[Any]):
@@ -302,38 +302,12 @@ _values = st.recursive(
 )
 
 
-@st.composite
-def _mutated_targets(draw: st.DrawFn) -> object:
-    """A valid ``_target_`` form with one value replaced, one key dropped or one added."""
-    data: Any = to_hydra(draw(trees))
-    node = data
-    while True:
-        children = [
-            child
-            for value in node.values()
-            for child in (value if isinstance(value, list) else [value])
-            if isinstance(child, dict)
-        ]
-        if not children or draw(st.booleans()):
-            break
-        node = draw(st.sampled_from(children))
-    key = draw(st.sampled_from(sorted(node)))
-    action = draw(st.sampled_from(["replace", "drop", "add"]))
-    if action == "replace":
-        node[key] = draw(_values)
-    elif action == "drop":
-        del node[key]
-    else:
-        node[draw(st.text(max_size=5))] = draw(_values)
-    return data
-
-
 @settings(max_examples=300)
 @given(
     st.one_of(
         _values.map(lambda d: {"_target_": "lrsched.Phases", "phases": d}),
         _values.map(lambda d: {"_target_": d}),
-        _mutated_targets(),
+        mutated(to_hydra, _values),
     )
 )
 def test_fuzz_target_forms_raise_only_library_errors(data: Any) -> None:
