@@ -41,7 +41,8 @@ from .core.errors import ParameterTypeError, ParameterValueError
 from .core.node import restore
 from .core.registry import node_classes
 from .core.schedule import Schedule
-from .evaluators.scalar import ScalarFn, compile_scalar
+from .evaluators.inline import compile_call
+from .evaluators.scalar import ScalarFn
 from .torch_state import RESUME, changes, encode, saved_plan, warn_changed
 
 __all__ = ["ScheduleLR", "safe_globals"]
@@ -304,9 +305,10 @@ def _plan(
 
 
 def _compiled(schedule: Schedule, compiled: dict[int, ScalarFn]) -> ScalarFn:
-    """The schedule's scalar function, compiled once for the groups that share it."""
+    """The schedule's scalar function (the flat form ``s(k)`` runs), compiled once for
+    the groups that share it."""
     if id(schedule) not in compiled:
-        compiled[id(schedule)] = compile_scalar(schedule)
+        compiled[id(schedule)] = compile_call(schedule)
     return compiled[id(schedule)]
 
 
