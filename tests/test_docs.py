@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import doctest
 import importlib
-import importlib.util
 import io
 import pkgutil
 import re
@@ -17,6 +16,7 @@ import pytest
 import yaml
 
 import lrsched
+from docs_scripts import load_script
 from lrsched.cli.main import main
 from timm_import import import_timm
 
@@ -176,14 +176,7 @@ def test_python_examples_are_found(name: str) -> None:
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_reference", ROOT / "docs" / "make_reference.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("make_reference.py")
 
 
 def test_reference_is_generated_from_the_current_code() -> None:

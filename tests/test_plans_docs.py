@@ -3,25 +3,18 @@ exists: a figure added to the page without the script, or never drawn, fails her
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
 
+from docs_scripts import load_script
 from lrsched import Schedule, parse
 
 DOCS = Path(__file__).parent.parent / "docs"
 
 
 def figures_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_figures", DOCS / "figures" / "make_figures.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("figures/make_figures.py")
 
 
 def test_the_page_shows_every_figure_the_script_draws_and_each_exists() -> None:

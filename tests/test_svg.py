@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
+from docs_scripts import load_script
 from lrsched import (
     Constant,
     Cosine,
@@ -225,13 +225,7 @@ def test_a_curve_below_zero_gets_a_zero_line_and_stays_in_its_box() -> None:
 
 def test_the_guide_shows_what_a_notebook_draws() -> None:
     root = Path(__file__).parent.parent
-    spec = importlib.util.spec_from_file_location(
-        "make_reference", root / "docs" / "make_reference.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("make_reference.py")
     written = (root / "docs" / "img" / "notebook.svg").read_text(encoding="utf-8")
     assert written == module.notebook(), (
         "docs/img/notebook.svg is stale: run uv run python docs/make_reference.py"

@@ -62,10 +62,22 @@ def assert_matches(schedule: Schedule, expected: list[float]) -> None:
 CASES = [(20, 100, 0.0, 1e-4), (7, 50, 1e-3, 0.0), (1, 30, 0.05, 1e-3), (60, 50, 0.0, 1e-4)]
 
 
+def cosine_with_timm_warmup(
+    warmup: int, total: int, start: float, low: float, *, prefix: bool
+) -> Schedule:
+    """The migration row for timm's cosine with a warmup: ``warmup_prefix=True`` delays
+    the cosine (``Warmup >> s``), ``False`` replaces its first steps (``Linear | s[W:]``)."""
+    cosine = Cosine(base_lr=LR, min_lr=low, total_steps=total)
+    if prefix:
+        return Warmup(steps=warmup, start_lr=start) >> cosine
+    return Linear(base_lr=start, end_lr=LR, total_steps=warmup) | cosine[warmup:]
+
+
+@pytest.mark.parametrize("prefix", [False, True], ids=["replacing", "delaying"])
 @pytest.mark.parametrize("per_epoch", [False, True], ids=["step_update", "step"])
 @pytest.mark.parametrize(("warmup", "total", "start", "low"), CASES)
-def test_cosine_warmup_without_prefix_is_a_line_then_the_cosine_from_w(
-    warmup: int, total: int, start: float, low: float, per_epoch: bool
+def test_cosine_warmup_with_and_without_prefix(
+    warmup: int, total: int, start: float, low: float, per_epoch: bool, prefix: bool
 ) -> None:
     scheduler = timm().CosineLRScheduler
 
@@ -76,36 +88,11 @@ def test_cosine_warmup_without_prefix_is_a_line_then_the_cosine_from_w(
             lr_min=low,
             warmup_t=warmup,
             warmup_lr_init=start,
-            warmup_prefix=False,
+            warmup_prefix=prefix,
             t_in_epochs=per_epoch,
         )
 
-    s = (
-        Linear(base_lr=start, end_lr=LR, total_steps=warmup)
-        | Cosine(base_lr=LR, min_lr=low, total_steps=total)[warmup:]
-    )
-    assert_matches(s, timm_rates(make, total + warmup + 20, per_epoch=per_epoch))
-
-
-@pytest.mark.parametrize("per_epoch", [False, True], ids=["step_update", "step"])
-@pytest.mark.parametrize(("warmup", "total", "start", "low"), CASES)
-def test_cosine_warmup_with_prefix_delays_the_cosine(
-    warmup: int, total: int, start: float, low: float, per_epoch: bool
-) -> None:
-    scheduler = timm().CosineLRScheduler
-
-    def make(opt: Any) -> Any:
-        return scheduler(
-            opt,
-            t_initial=total,
-            lr_min=low,
-            warmup_t=warmup,
-            warmup_lr_init=start,
-            warmup_prefix=True,
-            t_in_epochs=per_epoch,
-        )
-
-    s = Warmup(steps=warmup, start_lr=start) >> Cosine(base_lr=LR, min_lr=low, total_steps=total)
+    s = cosine_with_timm_warmup(warmup, total, start, low, prefix=prefix)
     assert_matches(s, timm_rates(make, total + warmup + 20, per_epoch=per_epoch))
 
 
